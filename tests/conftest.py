@@ -1,0 +1,51 @@
+"""Shared fixtures: the book, built once per test run the way `make book` builds it."""
+
+from __future__ import annotations
+
+import os
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+import yaml
+
+ROOT = Path(__file__).resolve().parent.parent
+JUPYTER_BOOK = Path(sys.executable).with_name("jupyter-book")
+
+
+def build_book(source: Path, output: Path) -> subprocess.CompletedProcess:
+    """Run the book build of the Makefile (all pages, warnings are errors) into ``output``."""
+    return subprocess.run(
+        [str(JUPYTER_BOOK), "build", str(source), "--path-output", str(output), "--all", "-W", "-n", "--keep-going"],
+        capture_output=True, text=True, env={**os.environ, "PYDEVD_DISABLE_FILE_VALIDATION": "1"},
+    )
+
+
+def toc_pages(toc_file: Path = ROOT / "_toc.yml") -> list[str]:
+    """Every page named in the toc, in reading order, as paths without suffix."""
+    toc = yaml.safe_load(toc_file.read_text(encoding="utf-8"))
+    pages = [toc["root"]]
+
+    def walk(entries):
+        for entry in entries or []:
+            if "file" in entry:
+                pages.append(entry["file"])
+            walk(entry.get("sections"))
+            walk(entry.get("chapters"))
+
+    for part in toc.get("parts", []):
+        walk(part.get("chapters"))
+    walk(toc.get("chapters"))
+    return pages
+
+
+@pytest.fixture(scope="session")
+def built_book(tmp_path_factory) -> Path:
+    """The HTML folder of a fresh build of this book."""
+    output = tmp_path_factory.mktemp("book")
+    result = build_book(ROOT, output)
+    html = output / "_build" / "html"
+    if result.returncode != 0 or not (html / "index.html").exists():
+        pytest.fail(f"the book did not build (exit {result.returncode}):\n{result.stdout[-4000:]}\n{result.stderr[-4000:]}")
+    return html
