@@ -9,6 +9,12 @@ from pathlib import Path
 
 import pytest
 import yaml
+from hypothesis import settings
+
+# Property tests check values, not speed: no per-example deadline (a loaded
+# machine would fail them at random). CI replays the same examples every run.
+settings.register_profile("book", deadline=None, derandomize=bool(os.environ.get("CI")))
+settings.load_profile("book")
 
 ROOT = Path(__file__).resolve().parent.parent
 JUPYTER_BOOK = Path(sys.executable).with_name("jupyter-book")
