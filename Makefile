@@ -4,6 +4,7 @@
 #   make book    build the HTML book into _build/html (the default)
 #   make test    run every test (what CI runs)
 #   make lab     open the notebooks in JupyterLab, sliders live
+#   make serve   serve the built book with a local Jupyter server: "Live Code" in the pages
 #   make bench   time one slider move of every interactive figure
 #   make notebooks  re-run every notebook in place (after editing one)
 
@@ -16,15 +17,49 @@ export JUPYTER_PATH := $(abspath $(VENV))/share/jupyter
 export JUPYTER_PLATFORM_DIRS := 1
 export PYDEVD_DISABLE_FILE_VALIDATION := 1
 
-.PHONY: book test lab bench notebooks clean
-book: $(READY)
+.PHONY: book test lab bench notebooks clean serve npm chromium
+book: $(READY) npm
 	@rm -rf _build/html
 	$(BIN)/jupyter-book build . --all -W -n --keep-going
 	@test -f _build/html/index.html || { echo "error: no HTML was produced in _build/html" >&2; exit 1; }
 	@echo "The book is built. Open: file://$(abspath _build/html/index.html)"
+	@echo "(or run 'make serve' for the same pages with live code on a local kernel)"
 
-test: $(READY)
+test: $(READY) npm chromium
 	$(BIN)/python -m pytest
+
+# The book and a local Jupyter server (127.0.0.1, fresh token, only the book's origin allowed).
+serve: $(READY) npm
+	@test -f _build/html/index.html || $(MAKE) book
+	$(BIN)/python book/_offline/serve.py
+
+# The build fetches the pages' scripts (MathJax 2, require.js, the widget manager, thebe;
+# versions in book/_offline/package.json) from the npm registry with npm.
+npm:
+	@command -v npm >/dev/null 2>&1 || { \
+	  if [ "$$(id -u)" = 0 ] && command -v apt-get >/dev/null 2>&1; then \
+	    echo "npm is missing: installing Debian's nodejs and npm"; \
+	    apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq nodejs npm >/dev/null; \
+	  else \
+	    echo "error: the build fetches MathJax, thebe and the widget manager with npm, which is missing." >&2; \
+	    echo "  Install Node.js and npm (Debian/Ubuntu: sudo apt-get install nodejs npm), then run make again." >&2; \
+	    exit 1; \
+	  fi; }
+
+# The browser tests drive Debian's Chromium (never 'playwright install'). Under CI=true it must
+# be there; elsewhere the tests are skipped, with a note on how to enable them, when it is not.
+chromium:
+	@test -x /usr/bin/chromium || { \
+	  if [ "$$(id -u)" = 0 ] && command -v apt-get >/dev/null 2>&1; then \
+	    echo "Chromium is missing: installing Debian's chromium for the browser tests"; \
+	    { apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq chromium >/dev/null; } || \
+	    { [ "$$CI" = true ] && { echo "error: could not install chromium" >&2; exit 1; }; \
+	      echo "note: could not install chromium; the browser tests will be skipped"; }; \
+	  elif [ "$$CI" = true ]; then \
+	    echo "error: CI=true needs Chromium for the browser tests: apt-get install chromium (as root)" >&2; exit 1; \
+	  else \
+	    echo "note: no Chromium, so the browser tests will be skipped; to enable them: sudo apt-get install chromium"; \
+	  fi; }
 
 lab: $(READY)
 	$(BIN)/jupyter lab book/01_neuron.ipynb

@@ -19,6 +19,9 @@ settings.load_profile("book")
 ROOT = Path(__file__).resolve().parent.parent
 JUPYTER_BOOK = Path(sys.executable).with_name("jupyter-book")
 
+# serve.py, which the browser tests use to serve the book as `make serve` does.
+sys.path.insert(0, str(ROOT / "book" / "_offline"))
+
 
 def build_book(source: Path, output: Path) -> subprocess.CompletedProcess:
     """Run the book build of the Makefile (all pages, warnings are errors) into ``output``."""

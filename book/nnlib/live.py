@@ -148,6 +148,8 @@ class View:
 
     def widget(self):
         """Sliders above the figure, live in Jupyter (and saved in the HTML book)."""
+        import html
+
         import ipywidgets as widgets
 
         image = widgets.Image(value=self.png(), format="png")
@@ -173,7 +175,13 @@ class View:
 
             control.observe(on_change, names="value")
             controls.append(control)
-        box = widgets.VBox([widgets.HBox(controls, layout=widgets.Layout(flex_flow="row wrap")), image])
+        # What the figure shows, for readers who cannot see it: the view's ``alt``, else its
+        # docstring. An Image widget has no alt (and a tooltip breaks its view), so the text
+        # rides in a hidden HTML child that the HTML book copies into the <img>'s alt.
+        alt = getattr(self, "alt", "") or " ".join((type(self).__doc__ or "").split())
+        described = widgets.HTML(value=html.escape(alt), layout=widgets.Layout(display="none"))
+        described.add_class("nnfs-alt")
+        box = widgets.VBox([widgets.HBox(controls, layout=widgets.Layout(flex_flow="row wrap")), image, described])
         box.view = self  # lets a curious reader reach the figure's state
         return box
 
