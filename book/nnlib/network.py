@@ -94,3 +94,27 @@ def forward(X, params, activation=sigmoid, output: str = "sigmoid"):
         cache["Z"].append(Z)
         cache["H"].append(H)
     return H, cache
+
+
+def _frozen(values) -> np.ndarray:
+    array = np.array(values, dtype=float)
+    array.setflags(write=False)  # a chapter that wants to change them makes a copy first
+    return array
+
+
+# The apple-ripeness network of Chapters 2 to 4: Chapter 2 chooses these
+# weights (the source's own matrices are lost) and shows every number they
+# give; Chapter 3 measures their loss and Chapter 4 takes one training step
+# from them. Untrained, they put this ripe apple just on the wrong side of 0.5.
+APPLE_X = _frozen([[0.8, 0.2]])
+"""One apple, (1, 2): colour 0.8, hardness 0.2 (Chapter 2 chooses the apple network)."""
+APPLE_Y = _frozen([[1.0]])
+"""Its label, (1, 1): 1 means ripe; an output above 0.5 reads as ripe."""
+APPLE_W1 = _frozen([[0.9, 0.6], [-0.5, 0.3]])
+"""Input → hidden weights, (2, 2): row i is input x_i, column j is hidden neuron h_j (Chapter 2)."""
+APPLE_W2 = _frozen([[-0.8], [0.8]])
+"""Hidden → output weights, (2, 1) (Chapter 2)."""
+APPLE_B1 = _frozen([0.0, 0.0])
+"""Hidden biases, (2,): zero, as the source uses no biases (Chapter 2)."""
+APPLE_B2 = _frozen([0.0])
+"""Output bias, (1,): zero (Chapter 2)."""
