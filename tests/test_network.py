@@ -28,6 +28,12 @@ def test_221_example_of_the_source():
     np.testing.assert_allclose(cache["H"][1], sigmoid(np.array([[3.0, 3.0]])))
 
 
+def test_shared_people_table_is_the_sources_shifted_table():
+    from nnlib import data
+    np.testing.assert_array_equal(data.PEOPLE_X, PEOPLE_X)
+    np.testing.assert_array_equal(data.PEOPLE_Y, PEOPLE_Y)
+
+
 def test_always_zero_predictor_has_mse_one_half():
     assert mse(np.zeros(4), PEOPLE_Y) == 0.5
 
