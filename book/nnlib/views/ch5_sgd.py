@@ -1,0 +1,274 @@
+"""Chapter 5's sliders: a network trained live, and the letters' plateau."""
+
+from __future__ import annotations
+
+import math
+
+import numpy as np
+
+from ..activations import sigmoid
+from ..checks import as_features, as_float_array, as_scalar
+from ..data import PEOPLE_NAMES, PEOPLE_X, PEOPLE_Y
+from ..live import Slider, View, figure
+from ..network import forward, init_params
+
+NEW_NAMES = ("Emily", "Frank")
+NEW_X = np.array([[-7.0, -3.0], [20.0, 2.0]])
+PEOPLE_SEED = 7  # the start used throughout the chapter; other seeds end near the same place
+MAX_EPOCHS = 1000
+PLANE_X, PLANE_Y = (-25.0, 35.0), (-10.0, 10.0)  # the weight-height plane shown
+
+# The letters A, B, C on a 5 × 6 grid of pixels (# = 1), one row of the grid per line.
+LETTER_NAMES = ("A", "B", "C")
+LETTER_ROWS = (
+    ("..##..", ".#..#.", "######", "#....#", "#....#"),
+    ("#####.", "#....#", "#####.", "#....#", "#####."),
+    (".#####", "#.....", "#.....", "#.....", ".#####"),
+)
+LETTERS_X = np.array([[c == "#" for c in "".join(rows)] for rows in LETTER_ROWS], dtype=float)  # (3, 30)
+LETTERS_Y = np.eye(3)  # one-hot: A = (1, 0, 0), B = (0, 1, 0), C = (0, 0, 1)
+LETTER_EPOCHS = 100
+
+
+def _sigmoid(z: float) -> float:
+    # the stable form of nnlib.activations.sigmoid, for one Python float
+    if z >= 0:
+        return 1.0 / (1.0 + math.exp(-z))
+    e = math.exp(z)
+    return e / (1.0 + e)
+
+
+def people_start(seed=PEOPLE_SEED, epochs=MAX_EPOCHS):
+    """The start and the shuffles that ``train((2, 2, 1), seed=seed, batch_size=1)`` uses.
+
+    Returns ``(params, orders)``: Xavier-initialised 2-2-1 ``params`` (biases 0)
+    and ``orders`` (epochs, 4), the order of the four people in each epoch.
+    """
+    epochs = int(epochs)
+    if epochs < 0:
+        raise ValueError(f"expected epochs ≥ 0, got {epochs}")
+    rng = np.random.default_rng(seed)
+    params = init_params((2, 2, 1), rng)
+    orders = np.array([rng.permutation(4) for _ in range(epochs)], dtype=int).reshape(epochs, 4)
+    return params, orders
+
+
+def people_path(lr, params, orders, X=PEOPLE_X, y=PEOPLE_Y):
+    """Per-example gradient descent on the 2-2-1 network with MSE, as ``train(..., batch_size=1)``.
+
+    The nine numbers are plain Python floats, which for a network this small
+    is many times faster than NumPy arrays: a thousand epochs fit in a slider move.
+    params : [(W1 (2, 2), b1 (2,)), (W2 (2, 1), b2 (1,))]; orders : (epochs, n) rows of example indices.
+    Returns ``thetas`` (epochs + 1, 9), the numbers (w1, ..., w6, b1, b2, b3) after each
+    epoch (row 0: the start; W1 = [[w1, w3], [w2, w4]]), and ``losses`` (epochs + 1,),
+    the MSE over all examples after each epoch.
+    """
+    lr = as_scalar(lr, "lr")
+    X = as_features(X, 2, "X").reshape(-1, 2)
+    y = as_float_array(y, "y").reshape(-1)
+    if y.shape != (len(X),):
+        raise ValueError(f"expected y with one target per example, shape ({len(X)},); got shape {y.shape}")
+    (W1, b1), (W2, b2) = params
+    if np.shape(W1) != (2, 2) or np.shape(b1) != (2,) or np.shape(W2) != (2, 1) or np.shape(b2) != (1,):
+        raise ValueError("expected params of a 2-2-1 network, shapes (2, 2), (2,), (2, 1), (1,); got "
+                         f"{np.shape(W1)}, {np.shape(b1)}, {np.shape(W2)}, {np.shape(b2)}")
+    orders = np.asarray(orders)
+    if orders.ndim != 2 or (orders.size and (orders.min() < 0 or orders.max() >= len(X))):
+        raise ValueError(f"expected orders of shape (epochs, n) holding indices 0..{len(X) - 1}, "
+                         f"got shape {orders.shape}")
+    (w1, w3), (w2, w4) = np.asarray(W1, float).tolist()
+    (w5,), (w6,) = np.asarray(W2, float).tolist()
+    c1, c2 = np.asarray(b1, float).tolist()
+    (c3,) = np.asarray(b2, float).tolist()
+    xs, ys, s = X.tolist(), y.tolist(), _sigmoid
+    thetas = [(w1, w2, w3, w4, w5, w6, c1, c2, c3)]
+    for order in orders.tolist():
+        for i in order:
+            (x1, x2), t = xs[i], ys[i]
+            h1, h2 = s(w1 * x1 + w2 * x2 + c1), s(w3 * x1 + w4 * x2 + c2)
+            o = s(w5 * h1 + w6 * h2 + c3)
+            d3 = 2.0 * (o - t) * (o * (1.0 - o))  # ∂L/∂z of the output neuron
+            d1 = d3 * w5 * (h1 * (1.0 - h1))      # ∂L/∂z of h1 and of h2 (old w5, w6)
+            d2 = d3 * w6 * (h2 * (1.0 - h2))
+            w5, w6, c3 = w5 - lr * d3 * h1, w6 - lr * d3 * h2, c3 - lr * d3
+            w1, w2, c1 = w1 - lr * d1 * x1, w2 - lr * d1 * x2, c1 - lr * d1
+            w3, w4, c2 = w3 - lr * d2 * x1, w4 - lr * d2 * x2, c2 - lr * d2
+        thetas.append((w1, w2, w3, w4, w5, w6, c1, c2, c3))
+    thetas = np.array(thetas)
+    # the loss after every epoch, all epochs at once: outputs (epochs + 1, n)
+    w1, w2, w3, w4, w5, w6, c1, c2, c3 = (column[:, None] for column in thetas.T)
+    x1, x2 = X[:, 0], X[:, 1]
+    y_hat = sigmoid(w5 * sigmoid(w1 * x1 + w2 * x2 + c1) + w6 * sigmoid(w3 * x1 + w4 * x2 + c2) + c3)
+    return thetas, np.mean((y - y_hat) ** 2, axis=1)
+
+
+def theta_params(theta):
+    """The nine numbers (w1, ..., w6, b1, b2, b3) as 2-2-1 ``params`` for :func:`nnlib.network.forward`."""
+    theta = as_float_array(theta, "theta")
+    if theta.shape != (9,):
+        raise ValueError(f"expected theta of shape (9,), got shape {theta.shape}")
+    w1, w2, w3, w4, w5, w6, b1, b2, b3 = theta
+    return [(np.array([[w1, w3], [w2, w4]]), np.array([b1, b2])), (np.array([[w5], [w6]]), np.array([b3]))]
+
+
+def plane_grid(n=100):
+    """Points of the weight-height plane shown: (x1, x2) meshes (n, n) and the points (n·n, 2)."""
+    X1, X2 = np.meshgrid(np.linspace(*PLANE_X, n), np.linspace(*PLANE_Y, n))
+    return X1, X2, np.column_stack([X1.ravel(), X2.ravel()])
+
+
+class PeopleTrainingView(View):
+    """Left: the loss per epoch of the 2-2-1 network trained one person at a time.
+    Right: its output over the weight-height plane after the chosen epoch."""
+
+    alt = ("Two panels. Left: the training loss per epoch on a log scale, with a dot at the chosen epoch. "
+           "Right: a heat map of the network's output over the weight-height plane, red near 1 (female) and "
+           "blue near 0 (male), with the four people as circles and Emily and Frank as stars.")
+
+    sliders = {
+        "lr": Slider(0.001, 10.0, 0.1, 0.1, "learning rate η", log=True),
+        "epochs": Slider(0, MAX_EPOCHS, MAX_EPOCHS, 10, "epochs", integer=True),
+    }
+    LOSS_FLOOR = 1e-5  # the loss axis starts here; smaller losses sit on the floor
+    # (it ends at 30, above any MSE of outputs in [0, 1], to leave room for the readout)
+
+    def build(self):
+        self.start, self.orders = people_start()
+        self.runs = {}  # learning rate -> (thetas, losses): moving only the epoch slider is a slice
+        self.fig, (self.ax_loss, self.ax_plane) = figure(9.6, 3.4, ncols=2)
+        self.fig.subplots_adjust(left=0.08, right=0.97, bottom=0.16, top=0.88, wspace=0.28)
+        ax = self.ax_loss
+        (self.curve,) = ax.plot([], [], color="tab:purple", lw=1.5)
+        (self.now,) = ax.plot([], [], "o", ms=8, color="gold", mec="black", zorder=3)
+        self.readout = ax.text(0.97, 0.95, "", transform=ax.transAxes, ha="right", va="top", fontsize=9,
+                               family="monospace", bbox=dict(facecolor="white", alpha=0.8, edgecolor="none"))
+        ax.set(xlim=(0, MAX_EPOCHS), ylim=(self.LOSS_FLOOR, 30.0), yscale="log", xlabel="epoch",
+               ylabel="MSE on the four people", title="loss while training")
+
+        ax = self.ax_plane
+        self.X1, self.X2, self.points = plane_grid()
+        self.heat = ax.imshow(np.zeros_like(self.X1), origin="lower", extent=(*PLANE_X, *PLANE_Y),
+                              cmap="coolwarm", vmin=0, vmax=1, aspect="auto", interpolation="nearest")
+        self.fig.colorbar(self.heat, ax=ax, fraction=0.05, pad=0.02, label="output (1 = F)")
+        # The heat map is redrawn on every move, so whatever sits on top of it must be redrawn too.
+        on_top = [ax.plot(*PEOPLE_X[PEOPLE_Y == 1].T, "o", ms=8, color="tab:red", mec="black")[0],
+                  ax.plot(*PEOPLE_X[PEOPLE_Y == 0].T, "o", ms=8, color="tab:blue", mec="black")[0],
+                  ax.plot(*NEW_X.T, "*", ms=13, color="white", mec="black")[0]]
+        for (x1, x2), name in zip([*PEOPLE_X, *NEW_X], PEOPLE_NAMES + NEW_NAMES):
+            on_top.append(ax.annotate(name, (x1, x2), textcoords="offset points", xytext=(5, 4), fontsize=8))
+        ax.set(xlim=PLANE_X, ylim=PLANE_Y, xlabel="weight − 135 (lb)", ylabel="height − 66 (in)",
+               title="output over the plane")
+        self.moving = [self.curve, self.now, self.readout, self.heat, *on_top]
+
+    def run(self, lr):
+        """Thetas and losses for every epoch at this learning rate (trained once, then kept)."""
+        if lr not in self.runs:
+            if len(self.runs) >= 64:
+                self.runs.clear()
+            self.runs[lr] = people_path(lr, self.start, self.orders)
+        return self.runs[lr]
+
+    def draw(self, lr, epochs):
+        thetas, losses = self.run(lr)
+        t = np.arange(epochs + 1)
+        shown = np.maximum(losses[: epochs + 1], self.LOSS_FLOOR)
+        self.curve.set_data(t, shown)
+        self.now.set_data([epochs], [shown[-1]])
+        params = theta_params(thetas[epochs])
+        self.heat.set_data(forward(self.points, params)[0].reshape(self.X1.shape))
+        emily, frank = forward(NEW_X, params)[0].ravel()
+        self.readout.set_text(f"η = {lr:.3g}, epoch {epochs}\nloss  {losses[epochs]:.5f}\n"
+                              f"Emily {emily:.3f}\nFrank {frank:.3f}")
+
+
+def letters_run(lr, seed, epochs=LETTER_EPOCHS, X=LETTERS_X, Y=LETTERS_Y, hidden=5):
+    """Train the letter network: sigmoid layers without biases, MSE, one example at a time, N(0, 1) start.
+
+    The numbers of ``train(X, Y, (30, hidden, 3), lr, epochs, seed, batch_size=1, init="normal",
+    train_biases=False)``, in a loop stripped to the dozen NumPy operations a step needs, fast
+    enough for a slider. X : (n, n_inputs); Y : (n, n_classes) one-hot.
+    Returns a dict of "loss" (MSE) and "accuracy" per epoch, each (epochs + 1,).
+    """
+    lr = as_scalar(lr, "lr")
+    X = as_float_array(X, "X")
+    Y = as_float_array(Y, "Y")
+    if X.ndim != 2 or Y.ndim != 2 or len(X) != len(Y):
+        raise ValueError(f"expected X (n, n_inputs) and Y (n, n_classes) with the same n, got shapes "
+                         f"{X.shape} and {Y.shape}")
+    epochs = int(epochs)
+    if epochs < 0:
+        raise ValueError(f"expected epochs ≥ 0, got {epochs}")
+    rng = np.random.default_rng(int(seed))
+    (W1, _), (W2, _) = init_params((X.shape[1], int(hidden), Y.shape[1]), rng, "normal")
+    step = lr * 2.0 / Y.shape[1]  # lr times ∂MSE/∂ŷ = 2(ŷ − y)/n_classes for one example
+    W1s, W2s = [W1], [W2]
+    with np.errstate(over="ignore"):  # exp(-z) = inf for z < -709 gives σ = 0, as it should
+        for _ in range(epochs):
+            for i in rng.permutation(len(X)).tolist():
+                x, y = X[i], Y[i]
+                h = 1.0 / (1.0 + np.exp(-(x @ W1)))
+                y_hat = 1.0 / (1.0 + np.exp(-(h @ W2)))
+                lr_dL_dz2 = step * (y_hat - y) * (y_hat * (1.0 - y_hat))
+                lr_dL_dz1 = (W2 @ lr_dL_dz2) * (h * (1.0 - h))
+                W2 = W2 - np.outer(h, lr_dL_dz2)
+                W1 = W1 - np.outer(x, lr_dL_dz1)
+            W1s.append(W1)
+            W2s.append(W2)
+        # every epoch's outputs on every example at once: (epochs + 1, n, n_classes)
+        H = 1.0 / (1.0 + np.exp(-np.einsum("ni,eij->enj", X, np.array(W1s))))
+        Y_hat = 1.0 / (1.0 + np.exp(-np.einsum("enj,ejk->enk", H, np.array(W2s))))
+    return {"loss": np.mean((Y - Y_hat) ** 2, axis=(1, 2)),
+            "accuracy": np.mean(Y_hat.argmax(axis=2) == Y.argmax(axis=1), axis=1)}
+
+
+def plateau_length(accuracy, level=2 / 3):
+    """How many epochs the accuracy history sits at ``level`` (e.g. two letters of three right)."""
+    accuracy = as_float_array(accuracy, "accuracy")
+    if accuracy.ndim != 1:
+        raise ValueError(f"expected accuracy as a vector (epochs + 1,), got shape {accuracy.shape}")
+    return int(np.sum(np.isclose(accuracy, level)))
+
+
+def first_all_right(accuracy):
+    """The first epoch after which every example is classified right, or None if none is."""
+    accuracy = as_float_array(accuracy, "accuracy")
+    if accuracy.ndim != 1:
+        raise ValueError(f"expected accuracy as a vector (epochs + 1,), got shape {accuracy.shape}")
+    done = np.flatnonzero(accuracy == 1.0)
+    return int(done[0]) if done.size else None
+
+
+class LettersPlateauView(View):
+    """Left: accuracy per epoch of the letter network. Right: its loss per epoch."""
+
+    alt = ("Two panels. Left: the share of the three letters classified right after each of 100 epochs, "
+           "a staircase from one third to one. Right: the mean squared error per epoch.")
+
+    sliders = {
+        "lr": Slider(0.01, 3.0, 0.1, 0.05, "learning rate η", log=True),
+        "seed": Slider(0, 9, 0, 1, "start (seed)", integer=True),
+    }
+
+    def build(self):
+        self.fig, (self.ax_acc, self.ax_loss) = figure(9.6, 3.3, ncols=2)
+        self.fig.subplots_adjust(left=0.08, right=0.97, bottom=0.16, top=0.88, wspace=0.25)
+        epochs = np.arange(LETTER_EPOCHS + 1)
+        ax = self.ax_acc
+        for level in (1 / 3, 2 / 3, 1):
+            ax.axhline(100 * level, color="grey", lw=0.6, ls=":")
+        (self.acc,) = ax.step(epochs, np.zeros(len(epochs)), where="post", color="tab:green", lw=2)
+        self.title = ax.set_title("")
+        ax.set(xlim=(0, LETTER_EPOCHS), ylim=(0, 105), xlabel="epoch", ylabel="accuracy (%)",
+               yticks=[0, 100 / 3, 200 / 3, 100], yticklabels=["0", "33.3", "66.7", "100"])
+        ax = self.ax_loss
+        (self.loss,) = ax.plot(epochs, np.zeros(len(epochs)), color="tab:purple", lw=1.5)
+        ax.set(xlim=(0, LETTER_EPOCHS), ylim=(0, 0.45), xlabel="epoch", ylabel="MSE", title="loss")
+        self.moving = [self.acc, self.title, self.loss]
+
+    def draw(self, lr, seed):
+        history = letters_run(lr, seed)
+        self.acc.set_ydata(100 * history["accuracy"])
+        self.loss.set_ydata(history["loss"])
+        done = first_all_right(history["accuracy"])
+        when = f"all right from epoch {done}" if done is not None else f"not all right in {LETTER_EPOCHS} epochs"
+        self.title.set_text(f"η = {lr:.3g}, seed {seed}: {when}")
