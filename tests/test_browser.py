@@ -102,7 +102,10 @@ class Recorder:
 # What a page shows once its scripts have run: maths, images, widgets.
 INSPECT = """() => {
   const visible = (el) => !!(el.offsetWidth || el.offsetHeight || el.getClientRects().length);
-  const text = document.querySelector('main, article, body').innerText;
+  // the page's prose: code (which may hold LaTeX in strings) and MathJax's own TeX sources left out
+  const prose = document.querySelector('main, article, body').cloneNode(true);
+  prose.querySelectorAll('pre, code, script, .MathJax_Preview').forEach(e => e.remove());
+  const text = prose.textContent;
   const math = [...document.querySelectorAll('span.math, div.math')];
   return {
     mathTotal: math.length,
