@@ -103,7 +103,7 @@ class Recorder:
 INSPECT = """() => {
   const visible = (el) => !!(el.offsetWidth || el.offsetHeight || el.getClientRects().length);
   // the page's prose: code (which may hold LaTeX in strings) and MathJax's own TeX sources left out
-  const prose = document.querySelector('main, article, body').cloneNode(true);
+  const prose = (document.querySelector('main, article, body') || document.documentElement).cloneNode(true);
   prose.querySelectorAll('pre, code, script, .MathJax_Preview').forEach(e => e.remove());
   const text = prose.textContent;
   const math = [...document.querySelectorAll('span.math, div.math')];
@@ -144,6 +144,9 @@ def offline_reports(browser, site):
         page = recorder.page()
         page.goto(f"{site}/{path}")
         try:
+            if path == "index.html":  # a redirect to the first page: inspect where it lands
+                page.wait_for_url(re.compile(r"/book/intro\.html$"))
+                page.wait_for_load_state()
             wait_until_rendered(page)
             shown = page.evaluate(INSPECT)
         except sync_api.TimeoutError as error:
