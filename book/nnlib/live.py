@@ -157,7 +157,7 @@ class View:
         for name, spec in self.sliders.items():
             common = dict(description=spec.label or name, value=self.values[name],
                           continuous_update=True, style={"description_width": "initial"},
-                          layout=widgets.Layout(width="32%"))
+                          layout=widgets.Layout(width="32%", min_width="270px"))
             if spec.log:
                 control = widgets.FloatLogSlider(base=10, min=math.log10(spec.min), max=math.log10(spec.max),
                                                  step=spec.step, readout_format=".3g", **common)
