@@ -116,7 +116,7 @@ def test_view_shows_the_gradients_and_the_step():
     np.testing.assert_allclose([bar.get_height() for bar in view.bars], grads)
     assert [label.get_text() for label in view.labels] == [f"{g:.4f}" for g in grads]
     before, (after,) = losses_after_one_step(np.ones(6), [30.0])
-    assert view.readout.get_text() == f"one step with η = 30: loss {before:.4f} → {after:.4f}"
+    assert view.readout.get_text() == f"one step with η = 30:\nloss {before:.4f} → {after:.4f}"
     np.testing.assert_allclose(view.dot.get_ydata(), [after])
 
 

@@ -80,7 +80,8 @@ class NetworkDiagram:
     POSITIONS = {"x1": (0.0, 0.6), "x2": (0.0, -0.6), "h1": (1.0, 0.6), "h2": (1.0, -0.6), "o": (2.0, 0.0)}
     EDGES = {"w1": ("x1", "h1"), "w2": ("x2", "h1"), "w3": ("x1", "h2"), "w4": ("x2", "h2"),
              "w5": ("h1", "o"), "w6": ("h2", "o")}
-    LABEL_AT = {"w1": 0.5, "w2": 0.28, "w3": 0.28, "w4": 0.5, "w5": 0.5, "w6": 0.5}  # where on the edge
+    LABEL_AT = {"w1": 0.5, "w2": 0.25, "w3": 0.25, "w4": 0.5, "w5": 0.5, "w6": 0.5}  # where on the edge
+    FONT = 10  # points; at least 9-10 pt at the page's scale, whatever the figure
     NAMES = {"x1": "x₁", "x2": "x₂", "h1": "h₁", "h2": "h₂", "o": "ŷ"}
 
     def __init__(self, ax, marker_size: float = 36):
@@ -92,21 +93,21 @@ class NetworkDiagram:
             (self.edges[name],) = ax.plot([xa, xb], [ya, yb], solid_capstyle="butt", zorder=1)
             t = self.LABEL_AT[name]
             self.weight_labels[name] = ax.text(xa + t * (xb - xa), ya + t * (yb - ya), "", ha="center",
-                                               va="center", fontsize=8, zorder=4,
+                                               va="center", fontsize=self.FONT - 0.5, zorder=4,
                                                bbox=dict(boxstyle="square,pad=0.1", fc="white", ec="none"))
         self.nodes, self.values, self.notes = {}, {}, {}
         for name, (x, y) in self.POSITIONS.items():
             (self.nodes[name],) = ax.plot([x], [y], "o", ms=marker_size, mec="black", mew=1.2, zorder=3)
-            self.values[name] = ax.text(x, y, "", ha="center", va="center", fontsize=9, zorder=5)
-            ax.text(x, y + 0.3, self.NAMES[name], ha="center", va="bottom", fontsize=10, zorder=5)
+            self.values[name] = ax.text(x, y, "", ha="center", va="center", fontsize=self.FONT, zorder=5)
+            ax.text(x, y + 0.3, self.NAMES[name], ha="center", va="bottom", fontsize=self.FONT + 1, zorder=5)
             if name.startswith(("h", "o")):
-                self.notes[name] = ax.text(x, y - 0.3, "", ha="center", va="top", fontsize=8, zorder=5)
-        ax.text(0.0, -1.22, "input layer", ha="center", fontsize=8, color="0.35")
-        ax.text(1.0, -1.22, "hidden layer", ha="center", fontsize=8, color="0.35")
-        ax.text(2.0, -1.22, "output layer", ha="center", fontsize=8, color="0.35")
-        ax.text(2.0, -0.72, "edge: red w > 0, blue w < 0,\nwider for larger |w|;\nfill: blue 0 … red 1",
-                ha="center", va="top", fontsize=7, color="0.35")
-        ax.set(xlim=(-0.35, 2.45), ylim=(-1.3, 1.05))
+                self.notes[name] = ax.text(x, y - 0.3, "", ha="center", va="top", fontsize=self.FONT - 0.5,
+                                           zorder=5)
+        for x, layer in ((0.0, "input layer"), (1.0, "hidden layer"), (2.0, "output layer")):
+            ax.text(x, -1.3, layer, ha="center", va="bottom", fontsize=self.FONT - 0.5, color="0.35")
+        ax.text(2.0, -0.78, "red edge: w > 0\nblue edge: w < 0\nfill: 0 blue … 1 red",
+                ha="center", va="top", fontsize=self.FONT - 1, color="0.35", linespacing=1.1)
+        ax.set(xlim=(-0.35, 2.45), ylim=(-1.32, 1.05))
         ax.set_axis_off()
 
     def artists(self):
@@ -162,10 +163,10 @@ class NetworkView(View):
     }
 
     def build(self):
-        self.fig = figure(10.0, 3.6, ncols=1)[0]
+        self.fig = figure(9.0, 3.6, ncols=1)[0]
         self.fig.clear()
-        ax_net = self.fig.add_axes((0.0, 0.02, 0.56, 0.96))
-        ax_map = self.fig.add_axes((0.63, 0.15, 0.29, 0.72))
+        ax_net = self.fig.add_axes((0.0, 0.01, 0.58, 0.98))
+        ax_map = self.fig.add_axes((0.655, 0.15, 0.25, 0.74))
         self.diagram = NetworkDiagram(ax_net)
         grid = np.linspace(*PLANE, 60)
         X1, X2 = np.meshgrid(grid, grid)
@@ -174,8 +175,10 @@ class NetworkView(View):
                                   vmin=0, vmax=1, aspect="auto", interpolation="bilinear")
         self.fig.colorbar(self.heat, ax=ax_map, fraction=0.06, pad=0.03, label="output ŷ")
         (self.point,) = ax_map.plot([], [], "o", ms=9, color="yellow", mec="black", zorder=3)
-        ax_map.set(xlim=PLANE, ylim=PLANE, xlabel="input x₁", ylabel="input x₂", title="ŷ over the input plane")
-        self.readout = ax_net.text(2.0, 0.95, "", ha="center", va="top", fontsize=11, family="monospace")
+        ax_map.set(xlim=PLANE, ylim=PLANE, xlabel="input x₁", ylabel="input x₂", xticks=range(-4, 5, 2),
+                   yticks=range(-4, 5, 2))
+        ax_map.set_title("ŷ over the input plane", fontsize=11)
+        self.readout = ax_net.text(2.0, 1.0, "", ha="center", va="top", fontsize=11, family="monospace")
         self.moving = [*self.diagram.artists(), self.heat, self.point, self.readout]
 
     def draw(self, x1, x2, **weights_and_biases):
@@ -216,13 +219,13 @@ class SoftmaxView(View):
         places = np.arange(2)
         self.soft_bars = ax_bars.bar(places - 0.18, [0, 0], width=0.34, color="tab:purple", label="softmax")
         self.sig_bars = ax_bars.bar(places + 0.18, [0, 0], width=0.34, color="tab:green", label="two sigmoids")
-        self.bar_labels = [ax_bars.text(x, 0, "", ha="center", va="bottom", fontsize=8)
+        self.bar_labels = [ax_bars.text(x, 0, "", ha="center", va="bottom", fontsize=9)
                            for x in (-0.18, 0.82, 0.18, 1.18)]
         self.sums = ax_bars.text(0.5, 1.2, "", ha="center", va="top", fontsize=9, family="monospace")
         ax_bars.set(xticks=places, xticklabels=["class 1", "class 2"], ylim=(0, 1.25), ylabel="probability",
                     xlim=(-0.6, 1.6), title="two classes' outputs")
         ax_bars.axhline(1.0, color="grey", lw=0.8, ls=":")
-        ax_bars.legend(loc="center right", fontsize=8)
+        ax_bars.legend(loc="center right", fontsize=9)
 
         z = np.linspace(-10, 10, 200)
         self.z = z
@@ -232,7 +235,7 @@ class SoftmaxView(View):
         (self.soft_dot,) = ax_curve.plot([], [], "o", color="tab:purple", ms=8, mec="black")
         ax_curve.set(xlim=(-10, 10), ylim=(-0.05, 1.05), xlabel="z₁ (after adding c)", ylabel="p₁",
                      title="class 1's probability as z₁ moves")
-        ax_curve.legend(loc="upper left", fontsize=8)
+        ax_curve.legend(loc="upper left", fontsize=9)
         self.moving = [*self.soft_bars, *self.sig_bars, *self.bar_labels, self.sums, self.soft_curve,
                        self.sig_dot, self.soft_dot]
 

@@ -10,6 +10,7 @@ from ..checks import as_features, as_float_array
 from ..data import PEOPLE_X, PEOPLE_Y
 from ..live import Slider, View, figure
 from .ch2_feedforward import params_221
+
 PARAM_NAMES = ("w1", "w2", "w3", "w4", "w5", "w6", "b1", "b2", "b3")
 GRAD_LIMIT = 0.3  # the bar chart's fixed y-range is ±GRAD_LIMIT; taller bars are clipped and hatched
 LR_RANGE = (0.1, 1000.0)
@@ -99,28 +100,28 @@ class BackpropView(View):
     }
 
     def build(self):
-        self.fig, (self.ax_bars, self.ax_step) = figure(10.5, 3.5, ncols=2, gridspec_kw={"width_ratios": [1.35, 1]})
-        self.fig.subplots_adjust(left=0.07, right=0.98, bottom=0.15, top=0.86, wspace=0.25)
+        self.fig, (self.ax_bars, self.ax_step) = figure(9.0, 3.6, ncols=2, gridspec_kw={"width_ratios": [1.9, 1]})
+        self.fig.subplots_adjust(left=0.075, right=0.975, bottom=0.22, top=0.86, wspace=0.22)
         ax = self.ax_bars
         positions = np.arange(len(PARAM_NAMES))
         self.bars = ax.bar(positions, np.zeros(len(PARAM_NAMES)), width=0.65, edgecolor="black", linewidth=0.6)
-        self.labels = [ax.text(i, 0, "", ha="center", fontsize=7.5) for i in positions]
+        self.labels = [ax.text(i, 0, "", ha="center", fontsize=9) for i in positions]
         ax.axhline(0, color="black", lw=0.8)
         ax.axvline(5.5, color="grey", lw=0.6, ls=":")
-        ax.set_xticks(positions, [f"${n[0]}_{n[1]}$" for n in PARAM_NAMES])
-        ax.set(xlim=(-0.6, len(PARAM_NAMES) - 0.4), ylim=(-GRAD_LIMIT, GRAD_LIMIT),
-               ylabel="∂L/∂(weight or bias)", title="the nine gradients on the four people")
-        ax.set_xlabel("red: > 0, a step lowers it    blue: < 0, a step raises it    hatched: off the scale",
-                      fontsize=8, color="dimgrey")
+        ax.set_xticks(positions, [f"${n[0]}_{n[1]}$" for n in PARAM_NAMES], fontsize=11)
+        ax.set(xlim=(-0.6, len(PARAM_NAMES) - 0.4), ylim=(-GRAD_LIMIT, GRAD_LIMIT), ylabel="∂L/∂θ")
+        ax.set_title("the nine gradients on the four people", fontsize=11)
+        ax.set_xlabel("red: > 0, a step lowers it;  blue: < 0, a step raises it\n"
+                      "hatched: off the scale (its true value is printed)", fontsize=9.5, color="0.3")
 
         ax = self.ax_step
         self.lr_grid = np.geomspace(*LR_RANGE, 81)
         (self.curve,) = ax.plot([], [], color="tab:purple", lw=1.8, label="loss after one step")
         self.before = ax.axhline(0, color="black", ls="--", lw=1, label="loss before")
         (self.dot,) = ax.plot([], [], "o", ms=9, color="gold", mec="black", zorder=3)
-        self.readout = ax.set_title("")
+        self.readout = ax.set_title("", fontsize=10)
         ax.set(xscale="log", xlim=LR_RANGE, ylim=(0, 1.02), xlabel="learning rate η", ylabel="loss (MSE)")
-        ax.legend(loc="upper left", fontsize=8)
+        ax.legend(loc="upper left", fontsize=9)
         self.moving = [*self.bars, *self.labels, self.curve, self.before, self.dot, self.readout]
 
     def draw(self, w1, w2, w3, w4, w5, w6, lr):
@@ -144,4 +145,4 @@ class BackpropView(View):
         self.curve.set_data(self.lr_grid, after[:-1])
         self.before.set_ydata([loss, loss])
         self.dot.set_data([lr], [after[-1]])
-        self.readout.set_text(f"one step with η = {lr:.3g}: loss {loss:.4f} → {after[-1]:.4f}")
+        self.readout.set_text(f"one step with η = {lr:.3g}:\nloss {loss:.4f} → {after[-1]:.4f}")
