@@ -54,7 +54,8 @@ def check_params(params) -> list[tuple[np.ndarray, np.ndarray]]:
 def init_params(sizes, rng, init: str = "xavier"):
     """Random weights and zero biases for layer sizes like (2, 2, 1) (Chapter 5).
 
-    ``init="xavier"`` draws W from N(0, 1/n_in), suited to sigmoid and tanh;
+    ``init="xavier"`` draws W from N(0, 1/n_in) (LeCun's scale, the simple form of
+    Xavier/Glorot's 2/(n_in + n_out)), suited to sigmoid and tanh;
     ``"he"`` from N(0, 2/n_in), suited to ReLU; ``"normal"`` from N(0, 1).
     ``rng`` is a ``np.random.Generator`` (seed it: ``np.random.default_rng(0)``).
     """

@@ -128,8 +128,8 @@ class LossLandscapeView(View):
     }
 
     def build(self):
-        self.fig, (self.ax_map, self.ax_loss) = figure(9.6, 3.6, ncols=2)
-        self.fig.subplots_adjust(left=0.07, right=0.98, bottom=0.15, top=0.88, wspace=0.28)
+        self.fig, (self.ax_map, self.ax_loss) = figure(9.0, 3.6, ncols=2)
+        self.fig.subplots_adjust(left=0.08, right=0.98, bottom=0.15, top=0.9, wspace=0.3)
         w_best, b_best, self.loss_min = best_line()
 
         ax = self.ax_map
@@ -145,13 +145,14 @@ class LossLandscapeView(View):
                              clip_on=False)  # on the edge: drawn whole
         ax.set(xlim=W_RANGE, ylim=B_RANGE, xlabel="w (inches per 10 lb)", ylabel="b (inches)",
                title="loss landscape L(w, b)")
-        ax.legend(loc="lower left", fontsize=7, framealpha=0.85)
+        ax.legend(loc="lower left", fontsize=10, framealpha=0.85, handletextpad=0.3, borderaxespad=0.3,
+                  labelspacing=0.25)
 
         ax = self.ax_loss
         ax.axhline(self.loss_min, color="grey", ls="--", lw=1)
-        ax.text(0.5, self.loss_min * 0.85, "lowest possible", ha="left", va="top", fontsize=8, color="grey")
+        ax.text(0.5, self.loss_min * 0.85, "lowest possible", ha="left", va="top", fontsize=10, color="grey")
         (self.curve,) = ax.plot([], [], "-o", color="tab:purple", ms=3, lw=1.3)
-        self.readout = ax.text(0.97, 0.95, "", transform=ax.transAxes, ha="right", va="top", fontsize=9,
+        self.readout = ax.text(0.97, 0.95, "", transform=ax.transAxes, ha="right", va="top", fontsize=10,
                                family="monospace", bbox=dict(facecolor="white", edgecolor="none", alpha=0.85))
         ax.set_yscale("log")
         ax.set_xticks(range(0, STEPS + 1, 5))
