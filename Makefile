@@ -7,6 +7,8 @@
 #   make serve   serve the built book with a local Jupyter server: "Live Code" in the pages
 #   make bench   time one slider move of every interactive figure
 #   make notebooks  re-run every notebook in place (after editing one)
+#   make assignments  generate the student notebooks and autograder archives (teachers)
+#   make grade ASSIGNMENT=neuron SUBMISSIONS=folder  grade a folder of submissions (teachers)
 
 PYTHON ?= python3
 VENV   := .venv
@@ -17,7 +19,7 @@ export JUPYTER_PATH := $(abspath $(VENV))/share/jupyter
 export JUPYTER_PLATFORM_DIRS := 1
 export PYDEVD_DISABLE_FILE_VALIDATION := 1
 
-.PHONY: book test lab bench notebooks clean serve npm chromium
+.PHONY: book test lab bench notebooks clean serve npm chromium assignments grade sandbox student-notebooks
 book: $(READY) npm
 	@rm -rf _build/html
 	$(BIN)/jupyter-book build . --all -W -n --keep-going
@@ -25,7 +27,7 @@ book: $(READY) npm
 	@echo "The book is built. Open: file://$(abspath _build/html/index.html)"
 	@echo "(or run 'make serve' for the same pages with live code on a local kernel)"
 
-test: $(READY) npm chromium
+test: $(READY) npm chromium sandbox
 	$(BIN)/python -m pytest
 
 # The book and a local Jupyter server (127.0.0.1, fresh token, only the book's origin allowed).
@@ -61,8 +63,46 @@ chromium:
 	    echo "note: no Chromium, so the browser tests will be skipped; to enable them: sudo apt-get install chromium"; \
 	  fi; }
 
-lab: $(READY)
+lab: $(READY) student-notebooks
 	$(BIN)/jupyter lab book/01_neuron.ipynb
+
+# Teachers: the student notebooks, autograder archives and solutions of every assignment
+# (assignments/source/) into _build/assignments/, each solution checked against its tests.
+assignments: $(READY)
+	$(BIN)/python assignments/classroom.py assign
+
+# The student notebooks alone, without checking the solutions (quick; for make lab).
+student-notebooks: $(READY)
+	@$(BIN)/python assignments/classroom.py assign --no-run-tests >/dev/null
+
+# Teachers: grade a folder of submissions, each in its own sandbox.
+#   make grade ASSIGNMENT=neuron SUBMISSIONS=path/to/folder [TIMEOUT=60] [JOBS=2] [MEMORY=2048] [OUT=dir]
+TIMEOUT ?= 60
+JOBS    ?= $(shell nproc 2>/dev/null || echo 2)
+MEMORY  ?= 2048
+grade: $(READY) sandbox
+	@test -n "$(ASSIGNMENT)" && test -n "$(SUBMISSIONS)" || { \
+	  echo "usage: make grade ASSIGNMENT=NAME SUBMISSIONS=path/to/folder [TIMEOUT=$(TIMEOUT)] [JOBS=$(JOBS)] [MEMORY=$(MEMORY)] [OUT=dir]" >&2; \
+	  echo "  NAME is one of: $$(cd assignments/source && ls *.ipynb | sed 's/.ipynb//' | tr '\n' ' ')" >&2; exit 2; }
+	@test -f _build/assignments/autograder/$(ASSIGNMENT).zip -a _build/assignments/autograder/$(ASSIGNMENT).zip -nt assignments/source/$(ASSIGNMENT).ipynb || \
+	  $(BIN)/python assignments/classroom.py assign $(ASSIGNMENT)
+	$(BIN)/python assignments/classroom.py grade "$(ASSIGNMENT)" "$(SUBMISSIONS)" \
+	  --timeout $(TIMEOUT) --jobs $(JOBS) --memory $(MEMORY) $(if $(OUT),--out "$(OUT)")
+
+# Grading runs each submission in Debian's bubblewrap sandbox; installed here when missing
+# (as root). Without it grading still runs, unsandboxed, and says so.
+sandbox:
+	@command -v bwrap >/dev/null 2>&1 || { \
+	  if [ "$$(id -u)" = 0 ] && command -v apt-get >/dev/null 2>&1; then \
+	    echo "bubblewrap is missing: installing Debian's bubblewrap to sandbox graded submissions"; \
+	    { apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq bubblewrap >/dev/null; } || \
+	    { [ "$$CI" = true ] && { echo "error: could not install bubblewrap" >&2; exit 1; }; \
+	      echo "note: could not install bubblewrap; submissions will be graded without a sandbox"; }; \
+	  elif [ "$$CI" = true ]; then \
+	    echo "error: CI=true needs bubblewrap for the grading tests: apt-get install bubblewrap (as root)" >&2; exit 1; \
+	  else \
+	    echo "note: no bubblewrap (bwrap), so submissions are graded WITHOUT a sandbox; to sandbox them: sudo apt-get install bubblewrap"; \
+	  fi; }
 
 bench: $(READY)
 	$(BIN)/python tests/benchmark.py
@@ -71,7 +111,7 @@ notebooks: $(READY)
 	$(BIN)/jupyter nbconvert --to notebook --execute --inplace \
 	  --ExecutePreprocessor.timeout=300 --ExecutePreprocessor.kernel_name=python3 book/*.ipynb
 
-$(READY): requirements.txt
+$(READY): requirements.txt requirements-grading.txt
 	@$(PYTHON) -c 'import sys; sys.exit(sys.version_info < (3, 10))' || \
 	  { echo "error: Python 3.10 or newer is needed; '$(PYTHON)' is $$($(PYTHON) --version 2>&1)" >&2; exit 1; }
 	@test -x $(BIN)/python || $(PYTHON) -m venv $(VENV) || { \
@@ -79,6 +119,7 @@ $(READY): requirements.txt
 	  apt-get update -qq && apt-get install -y -qq python3-venv && $(PYTHON) -m venv $(VENV); }
 	$(BIN)/python -m pip install --quiet --upgrade pip
 	$(BIN)/python -m pip install --quiet -r requirements.txt
+	$(BIN)/python -m pip install --quiet -r requirements-grading.txt -c requirements.txt
 	$(BIN)/python -m ipykernel install --sys-prefix --name python3 --display-name "Python 3 (book)" >/dev/null
 	@touch $@
 
