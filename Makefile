@@ -19,7 +19,7 @@ export JUPYTER_PATH := $(abspath $(VENV))/share/jupyter
 export JUPYTER_PLATFORM_DIRS := 1
 export PYDEVD_DISABLE_FILE_VALIDATION := 1
 
-.PHONY: book test lab bench notebooks clean serve npm chromium assignments grade sandbox student-notebooks
+.PHONY: book test lab bench bench-grading notebooks clean serve npm chromium assignments grade sandbox student-notebooks
 book: $(READY) npm
 	@rm -rf _build/html
 	$(BIN)/jupyter-book build . --all -W -n --keep-going
@@ -106,6 +106,10 @@ sandbox:
 
 bench: $(READY)
 	$(BIN)/python tests/benchmark.py
+
+# Seconds to grade one submission, and a class of 30 with one job and with the default jobs.
+bench-grading: $(READY) sandbox
+	$(BIN)/python tests/benchmark_grading.py
 
 notebooks: $(READY)
 	$(BIN)/jupyter nbconvert --to notebook --execute --inplace \
