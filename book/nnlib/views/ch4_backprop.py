@@ -100,8 +100,8 @@ class BackpropView(View):
     }
 
     def build(self):
-        self.fig, (self.ax_bars, self.ax_step) = figure(9.0, 3.6, ncols=2, gridspec_kw={"width_ratios": [1.9, 1]})
-        self.fig.subplots_adjust(left=0.075, right=0.975, bottom=0.22, top=0.86, wspace=0.22)
+        self.fig, (self.ax_bars, self.ax_step) = figure(9.0, 3.6, ncols=2, gridspec_kw={"width_ratios": [2.5, 1]})
+        self.fig.subplots_adjust(left=0.07, right=0.985, bottom=0.22, top=0.86, wspace=0.2)
         ax = self.ax_bars
         positions = np.arange(len(PARAM_NAMES))
         self.bars = ax.bar(positions, np.zeros(len(PARAM_NAMES)), width=0.65, edgecolor="black", linewidth=0.6)

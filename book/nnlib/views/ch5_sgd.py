@@ -135,8 +135,8 @@ class PeopleTrainingView(View):
     def build(self):
         self.start, self.orders = people_start()
         self.runs = {}  # learning rate -> (thetas, losses): moving only the epoch slider is a slice
-        self.fig, (self.ax_loss, self.ax_plane) = figure(9.6, 3.4, ncols=2)
-        self.fig.subplots_adjust(left=0.08, right=0.97, bottom=0.16, top=0.88, wspace=0.28)
+        self.fig, (self.ax_loss, self.ax_plane) = figure(8.6, 3.4, ncols=2)
+        self.fig.subplots_adjust(left=0.09, right=0.9, bottom=0.16, top=0.9, wspace=0.3)
         ax = self.ax_loss
         (self.curve,) = ax.plot([], [], color="tab:purple", lw=1.5)
         (self.now,) = ax.plot([], [], "o", ms=8, color="gold", mec="black", zorder=3)
