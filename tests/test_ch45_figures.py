@@ -128,6 +128,28 @@ def test_computational_graph_writes_every_number_in_its_place(alice_grads):
     assert f"∂L/∂ŷ\n{-2 * (ALICE_Y - y_hat):+.4f}" in shown
 
 
+def test_computational_graph_puts_each_number_by_its_own_node():
+    # a setting where no two neurons share a value, so a swap shows
+    theta = np.array([0.5, -1.0, 1.5, 0.3, -0.7, 1.2, 0.1, -0.2, 0.3])
+    x, y = (1.0, -0.5), 0.0
+    grads = sympy_gradients(theta, x, y)
+    fig = computational_graph(theta, x, y)
+    shown = {t.get_text(): t.get_position() for t in texts(fig)}
+    w1, w2, w3, w4, w5, w6, b1, b2, b3 = theta
+    values = {"h1": sigmoid(w1 * x[0] + w2 * x[1] + b1), "h2": sigmoid(w3 * x[0] + w4 * x[1] + b2),
+              "o1": by_hand(theta, x)[0]}
+    for (node, value), bias in zip(values.items(), ("b1", "b2", "b3")):
+        nx, ny = GRAPH_PLACES[node]
+        vx, vy = shown[f"{value:.4f}"]
+        dx, dy = shown[f"δ = {grads[bias]:+.4f}"]  # δ of a neuron = ∂L/∂ of its bias
+        assert vx == dx == nx and dy < vy < ny, f"{node}: value or δ not under it"
+        bx, by = GRAPH_PLACES[bias]
+        tx, ty = shown[f"∂L/∂{bias}\n{grads[bias]:+.4f}"]
+        assert ty == by and bx - 0.5 < tx < bx, f"{bias}: derivative not beside its square"
+    for name in ("w1", "w2", "w3", "w4", "w5", "w6"):
+        assert f"{name}: {grads[name]:+.4f}" in shown
+
+
 def test_backprop_view_bars_against_sympy():
     view = BackpropView()
     reference = np.mean([list(sympy_gradients(ONES, x, y).values()) for x, y in zip(PEOPLE_X, PEOPLE_Y)],
