@@ -139,7 +139,7 @@ def xor_figure(nets, histories):
     side = np.linspace(-0.5, 1.5, 100)
     S1, S2 = np.meshgrid(side, side)
     square = np.column_stack([S1.ravel(), S2.ravel()])
-    fig = Figure(figsize=(6.4, 5.6), dpi=DPI)
+    fig = Figure(figsize=(5.4, 5.2), dpi=DPI)
     grid = fig.add_gridspec(2, len(nets), height_ratios=[1.15, 1])
     maps = [fig.add_subplot(grid[0, i]) for i in range(len(nets))]
     for ax, (title, net) in zip(maps, nets.items()):
@@ -149,13 +149,13 @@ def xor_figure(nets, histories):
             ax.plot(x1, x2, "o", ms=10, color=FEMALE if label else MALE, mec="black")
         ax.set_title(title, fontsize=12)
         ax.set_xlabel("$x_1$", fontsize=12)
-        ax.tick_params(labelsize=11)
+        ax.tick_params(labelsize=12)
     maps[0].set_ylabel("$x_2$", fontsize=12)
-    fig.subplots_adjust(left=0.11, right=0.86, top=0.94, bottom=0.09, hspace=0.45, wspace=0.3)
+    fig.subplots_adjust(left=0.13, right=0.84, top=0.94, bottom=0.1, hspace=0.5, wspace=0.35)
     top = maps[0].get_position()
-    colorbar = fig.colorbar(image, cax=fig.add_axes((0.89, top.y0, 0.025, top.height)))
-    colorbar.set_label("output", fontsize=11)
-    colorbar.ax.tick_params(labelsize=11)
+    colorbar = fig.colorbar(image, cax=fig.add_axes((0.87, top.y0, 0.03, top.height)))
+    colorbar.set_label("output", fontsize=12)
+    colorbar.ax.tick_params(labelsize=12)
     ax = fig.add_subplot(grid[1, :])
     for label, losses in histories.items():
         ax.plot(_vector(losses, "losses"), lw=1.8, label=label)
@@ -163,8 +163,8 @@ def xor_figure(nets, histories):
     ax.set_xlabel("epoch", fontsize=12)
     ax.set_ylabel("cross-entropy", fontsize=12)
     ax.set_title("loss on XOR", fontsize=12)
-    ax.tick_params(labelsize=11)
-    ax.legend(fontsize=11, loc="center right")
+    ax.tick_params(labelsize=12)
+    ax.legend(fontsize=12, loc="center right")
     return fig
 
 
