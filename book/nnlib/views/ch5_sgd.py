@@ -281,7 +281,7 @@ class LettersPlateauView(View):
         "lr": Slider(0.01, 3.0, 0.1, 0.05, "learning rate η", log=True),
         "seed": Slider(0, 9, 0, 1, "start (seed)", integer=True),
     }
-    LOSS_RANGE = (1e-4, 5.0)  # losses below the floor sit on it
+    LOSS_RANGE = (1e-3, 3.0)  # losses below the floor sit on it
 
     def build(self):
         self.fig, (self.ax_acc, self.ax_loss) = figure(9.0, 3.6, ncols=2)
