@@ -5,6 +5,7 @@ from __future__ import annotations
 import math
 
 import numpy as np
+from matplotlib.transforms import offset_copy
 
 from ..activations import sigmoid
 from ..checks import as_features, as_float_array, as_scalar
@@ -154,8 +155,10 @@ class PeopleTrainingView(View):
         on_top = [ax.plot(*PEOPLE_X[PEOPLE_Y == 1].T, "o", ms=8, color="tab:red", mec="black")[0],
                   ax.plot(*PEOPLE_X[PEOPLE_Y == 0].T, "o", ms=8, color="tab:blue", mec="black")[0],
                   ax.plot(*NEW_X.T, "*", ms=13, color="white", mec="black")[0]]
+        beside = offset_copy(ax.transData, fig=self.fig, x=5, y=4, units="points")
         for (x1, x2), name in zip([*PEOPLE_X, *NEW_X], PEOPLE_NAMES + NEW_NAMES):
-            on_top.append(ax.annotate(name, (x1, x2), textcoords="offset points", xytext=(5, 4), fontsize=10))
+            # a Text with an offset transform draws in half the time of an annotation
+            on_top.append(ax.text(x1, x2, name, transform=beside, fontsize=10))
         ax.set(xlim=PLANE_X, ylim=PLANE_Y, xlabel="weight − 135 (lb)", ylabel="height − 66 (in)",
                title="output over the plane")
         self.moving = [self.curve, self.now, self.readout, self.heat, *on_top]
@@ -284,6 +287,7 @@ class LettersPlateauView(View):
     LOSS_RANGE = (1e-3, 3.0)  # losses below the floor sit on it
 
     def build(self):
+        self.runs = {}  # (lr, seed, loss) -> history
         self.fig, (self.ax_acc, self.ax_loss) = figure(9.0, 3.6, ncols=2)
         self.fig.subplots_adjust(left=0.085, right=0.975, bottom=0.15, top=0.8, wspace=0.3)
         epochs = np.arange(LETTER_EPOCHS + 1)
@@ -307,10 +311,19 @@ class LettersPlateauView(View):
         ax.set_title("loss", fontsize=11)
         self.moving = [*self.acc.values(), *self.loss.values(), self.title]
 
+    def run(self, lr, seed, loss):
+        """One run's history (trained once, then kept: moving back to a setting is instant)."""
+        key = (lr, seed, loss)
+        if key not in self.runs:
+            if len(self.runs) >= 128:
+                self.runs.clear()
+            self.runs[key] = letters_run(lr, seed, loss=loss)
+        return self.runs[key]
+
     def draw(self, lr, seed):
         when = {}
         for loss in RUN_STYLES:
-            history = letters_run(lr, seed, loss=loss)
+            history = self.run(lr, seed, loss)
             self.acc[loss].set_ydata(100 * history["accuracy"])
             self.loss[loss].set_ydata(np.clip(history["loss"], *self.LOSS_RANGE))
             when[loss] = when_all_right(history["accuracy"])
