@@ -106,6 +106,8 @@ def test_single_neuron_cannot_learn_xor_but_a_hidden_layer_can():
     (lambda: people_start(0, -2), "expected epochs ≥ 0"),
     (lambda: letters_run(0.1, 0, X=LETTERS_X[:2]), r"same n, got shapes \(2, 30\) and \(3, 3\)"),
     (lambda: theta_params(np.zeros(6)), r"theta of shape \(9,\), got shape \(6,\)"),
+    (lambda: letters_run(0.1, 0, loss="bce"), "expected loss 'mse' \\(sigmoid outputs\\) or 'ce'"),
+    (lambda: init_params((2, 2, 1), np.random.default_rng(0), "glorot"), "expected init one of"),
     (lambda: plateau_length(np.zeros((2, 2))), "vector"),
     (lambda: first_all_right(np.zeros((2, 2))), "vector"),
 ])
@@ -191,10 +193,67 @@ def test_people_view_retrains_when_the_learning_rate_moves():
     assert 0.002 in view.runs and not np.allclose(view.heat.get_array(), before)
 
 
-def test_letters_view_title_and_curve():
+def test_letters_view_shows_both_runs_as_train_makes_them():
+    # the reference is the slow, general train(), not letters_run which the view calls
     view = LettersPlateauView(lr=0.1, seed=0)
-    history = letters_run(0.1, 0)
-    assert view.title.get_text() == f"η = 0.1, seed 0: all right from epoch {first_all_right(history['accuracy'])}"
-    np.testing.assert_allclose(view.acc.get_ydata(), 100 * history["accuracy"])
+    kwargs = dict(seed=0, batch_size=1, init="normal", train_biases=False)
+    _, mse_run = train(LETTERS_X, LETTERS_Y, (30, 5, 3), 0.1, 100, **kwargs)
+    _, ce_run = train(LETTERS_X, LETTERS_Y, (30, 5, 3), 0.1, 100, loss="ce", output="softmax", **kwargs)
+    np.testing.assert_allclose(view.acc["mse"].get_ydata(), 100 * mse_run["accuracy"])
+    np.testing.assert_allclose(view.acc["ce"].get_ydata(), 100 * ce_run["accuracy"])
+    np.testing.assert_allclose(view.loss["mse"].get_ydata(), mse_run["loss"], rtol=1e-12)
+    np.testing.assert_allclose(view.loss["ce"].get_ydata(), ce_run["loss"], rtol=1e-12)
+    mse_done, ce_done = first_all_right(mse_run["accuracy"]), first_all_right(ce_run["accuracy"])
+    assert ce_done < mse_done  # the chapter's claim: cross-entropy leaves the plateau first
+    assert view.title.get_text() == (f"η = 0.1, seed 0. All three letters right from: epoch {mse_done} (MSE), "
+                                     f"epoch {ce_done} (cross-entropy)")
+    labels = [line.get_label() for line in view.ax_acc.get_legend().get_lines()]
+    assert labels == ["3 sigmoids + MSE", "softmax + cross-entropy"]
     view.update(lr=0.01)
-    assert view.title.get_text() == "η = 0.01, seed 0: not all right in 100 epochs"
+    assert view.title.get_text().startswith("η = 0.01, seed 0. All three letters right from: never (MSE), ")
+
+
+@pytest.mark.parametrize("lr, seed", [(0.1, 0), (1.0, 3), (0.01, 7)])
+def test_letters_run_with_cross_entropy_equals_train(lr, seed):
+    run = letters_run(lr, seed, loss="ce")
+    _, history = train(LETTERS_X, LETTERS_Y, (30, 5, 3), lr, 100, seed=seed, batch_size=1, init="normal",
+                       train_biases=False, loss="ce", output="softmax")
+    np.testing.assert_allclose(run["loss"], history["loss"], rtol=1e-12, atol=1e-15)
+    np.testing.assert_array_equal(run["accuracy"], history["accuracy"])
+
+
+# --- shuffling and initialisation ----------------------------------------------------------------
+
+def test_shuffle_false_walks_the_examples_in_order():
+    from nnlib.backprop import loss_and_gradients
+    X, Y = LETTERS_X, LETTERS_Y
+    start = init_params((30, 4, 3), np.random.default_rng(2))
+    params, _ = train(X, Y, None, 0.5, 2, batch_size=1, params=start, shuffle=False)
+    by_hand = start
+    for _ in range(2):
+        for i in range(3):  # A, B, C, in this order, every epoch
+            _, grads = loss_and_gradients(X[i:i + 1], Y[i:i + 1], by_hand)
+            by_hand = [(W - 0.5 * dW, b - 0.5 * db) for (W, b), (dW, db) in zip(by_hand, grads)]
+    for (W, b), (V, c) in zip(params, by_hand):
+        np.testing.assert_allclose(W, V, rtol=1e-12)
+        np.testing.assert_allclose(b, c, rtol=1e-12)
+    shuffled, _ = train(X, Y, None, 0.5, 2, batch_size=1, params=start, seed=1)
+    assert not np.allclose(shuffled[0][0], params[0][0])
+    fast, _ = train_fast(X, Y, None, 0.5, 2, batch_size=1, params=start, shuffle=False)
+    np.testing.assert_allclose(fast[0][0], params[0][0], rtol=1e-12)
+
+
+@pytest.mark.parametrize("init, variance", [("lecun", lambda i, o: 1 / i), ("xavier", lambda i, o: 2 / (i + o)),
+                                            ("he", lambda i, o: 2 / i), ("normal", lambda i, o: 1.0)])
+def test_each_initialisation_has_its_named_variance(init, variance):
+    (W1, b1), (W2, _) = init_params((400, 100, 300), np.random.default_rng(0), init)
+    assert W1.var() == pytest.approx(variance(400, 100), rel=0.03)
+    assert W2.var() == pytest.approx(variance(100, 300), rel=0.03)
+    assert not b1.any()
+
+
+def test_lecun_is_the_default_start_of_the_chapter():
+    (W1, _), _ = init_params((2, 2, 1), np.random.default_rng(PEOPLE_SEED))
+    assert W1[0, 0] == 0.0008698497809753275  # the start printed in Chapter 5
+    (V1, _), _ = init_params((2, 2, 1), np.random.default_rng(PEOPLE_SEED), "lecun")
+    np.testing.assert_array_equal(W1, V1)

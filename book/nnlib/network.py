@@ -51,12 +51,17 @@ def check_params(params) -> list[tuple[np.ndarray, np.ndarray]]:
     return checked
 
 
-def init_params(sizes, rng, init: str = "xavier"):
+def init_params(sizes, rng, init: str = "lecun"):
     """Random weights and zero biases for layer sizes like (2, 2, 1) (Chapter 5).
 
-    ``init="xavier"`` draws W from N(0, 1/n_in) (LeCun's scale, the simple form of
-    Xavier/Glorot's 2/(n_in + n_out)), suited to sigmoid and tanh;
-    ``"he"`` from N(0, 2/n_in), suited to ReLU; ``"normal"`` from N(0, 1).
+    ``init`` names the spread of each layer's weights, all drawn from a normal
+    distribution with mean 0 and this variance:
+
+    - ``"lecun"``: 1/n_in (LeCun), suited to sigmoid and tanh;
+    - ``"xavier"``: 2/(n_in + n_out) (Xavier Glorot's), also for sigmoid and tanh;
+    - ``"he"``: 2/n_in (Kaiming He's), suited to ReLU;
+    - ``"normal"``: 1, whatever the layer's size.
+
     ``rng`` is a ``np.random.Generator`` (seed it: ``np.random.default_rng(0)``).
     """
     if not isinstance(rng, np.random.Generator):
@@ -64,10 +69,15 @@ def init_params(sizes, rng, init: str = "xavier"):
     sizes = [int(s) for s in sizes]
     if len(sizes) < 2 or min(sizes) < 1:
         raise ValueError(f"expected at least two positive layer sizes, got {sizes}")
-    scales = {"xavier": lambda n: np.sqrt(1 / n), "he": lambda n: np.sqrt(2 / n), "normal": lambda n: 1.0}
-    if init not in scales:
-        raise ValueError(f"expected init one of {sorted(scales)}, got {init!r}")
-    return [(rng.normal(0.0, scales[init](n_in), size=(n_in, n_out)), np.zeros(n_out))
+    variances = {
+        "lecun": lambda n_in, n_out: 1 / n_in,
+        "xavier": lambda n_in, n_out: 2 / (n_in + n_out),
+        "he": lambda n_in, n_out: 2 / n_in,
+        "normal": lambda n_in, n_out: 1.0,
+    }
+    if init not in variances:
+        raise ValueError(f"expected init one of {sorted(variances)}, got {init!r}")
+    return [(rng.normal(0.0, np.sqrt(variances[init](n_in, n_out)), size=(n_in, n_out)), np.zeros(n_out))
             for n_in, n_out in zip(sizes[:-1], sizes[1:])]
 
 

@@ -54,13 +54,16 @@ def _prepare(X, y, sizes, epochs, seed, batch_size, init, params):
 
 
 def train(X, y, sizes, lr, epochs, seed=0, batch_size=None, loss="mse", output="sigmoid",
-          init="xavier", params=None, train_biases=True):
+          init="lecun", params=None, train_biases=True, shuffle=True):
     """Train a network and record how it went.
 
     X : (n, n_inputs); y : (n, n_outputs) or (n,) for one output
     sizes : layer sizes such as (2, 2, 1); ignored when ``params`` is given
     batch_size : None for full batch, 1 for one example at a time (stochastic),
     anything between for mini-batches. ``seed`` fixes the start and the shuffling.
+    ``init`` names the start's spread (see :func:`nnlib.network.init_params`).
+    ``shuffle=False`` walks the examples in the order given, every epoch (Chapter 5
+    shows why that is a bad idea when they are sorted by class).
     Returns ``(params, history)``, history holding "loss" and "accuracy" per
     epoch, measured on the whole training set after that epoch (index 0 is
     before any training). ``train_biases=False`` keeps every bias at its start
@@ -76,7 +79,7 @@ def train(X, y, sizes, lr, epochs, seed=0, batch_size=None, loss="mse", output="
     history = {"loss": [], "accuracy": []}
     record(history)
     for _ in range(epochs):
-        order = rng.permutation(len(X)) if batch < len(X) else np.arange(len(X))
+        order = rng.permutation(len(X)) if shuffle and batch < len(X) else np.arange(len(X))
         for start in range(0, len(X), batch):
             rows = order[start:start + batch]
             _, grads = loss_and_gradients(X[rows], y[rows], params, loss=loss, output=output)
@@ -94,8 +97,8 @@ def _sigmoid(z):
     return np.where(z >= 0, 1.0 / (1.0 + e), e / (1.0 + e))
 
 
-def train_fast(X, y, sizes, lr, epochs, seed=0, batch_size=None, loss="mse", init="xavier",
-               params=None, train_biases=True):
+def train_fast(X, y, sizes, lr, epochs, seed=0, batch_size=None, loss="mse", init="lecun",
+               params=None, train_biases=True, shuffle=True):
     """:func:`train` for sigmoid networks, several times faster: same arguments, same numbers.
 
     It checks its input once and then runs the loop of :func:`train` in plain
@@ -128,7 +131,7 @@ def train_fast(X, y, sizes, lr, epochs, seed=0, batch_size=None, loss="mse", ini
 
     record(0)
     for epoch in range(1, epochs + 1):
-        order = rng.permutation(n) if batch < n else np.arange(n)
+        order = rng.permutation(n) if shuffle and batch < n else np.arange(n)
         for start in range(0, n, batch):
             rows = order[start:start + batch]
             Hs = [X[rows]]

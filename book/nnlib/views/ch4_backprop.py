@@ -100,19 +100,19 @@ class BackpropView(View):
     }
 
     def build(self):
-        self.fig, (self.ax_bars, self.ax_step) = figure(9.0, 3.6, ncols=2, gridspec_kw={"width_ratios": [1.9, 1]})
-        self.fig.subplots_adjust(left=0.075, right=0.975, bottom=0.22, top=0.86, wspace=0.22)
+        self.fig, (self.ax_bars, self.ax_step) = figure(9.0, 3.6, ncols=2, gridspec_kw={"width_ratios": [2.5, 1]})
+        self.fig.subplots_adjust(left=0.07, right=0.985, bottom=0.22, top=0.86, wspace=0.2)
         ax = self.ax_bars
         positions = np.arange(len(PARAM_NAMES))
         self.bars = ax.bar(positions, np.zeros(len(PARAM_NAMES)), width=0.65, edgecolor="black", linewidth=0.6)
-        self.labels = [ax.text(i, 0, "", ha="center", fontsize=9) for i in positions]
+        self.labels = [ax.text(i, 0, "", ha="center", fontsize=10) for i in positions]
         ax.axhline(0, color="black", lw=0.8)
         ax.axvline(5.5, color="grey", lw=0.6, ls=":")
         ax.set_xticks(positions, [f"${n[0]}_{n[1]}$" for n in PARAM_NAMES], fontsize=11)
         ax.set(xlim=(-0.6, len(PARAM_NAMES) - 0.4), ylim=(-GRAD_LIMIT, GRAD_LIMIT), ylabel="∂L/∂θ")
         ax.set_title("the nine gradients on the four people", fontsize=11)
         ax.set_xlabel("red: > 0, a step lowers it;  blue: < 0, a step raises it\n"
-                      "hatched: off the scale (its true value is printed)", fontsize=9.5, color="0.3")
+                      "hatched: off the scale (its true value is printed)", fontsize=10, color="0.3")
 
         ax = self.ax_step
         self.lr_grid = np.geomspace(*LR_RANGE, 81)
@@ -121,7 +121,7 @@ class BackpropView(View):
         (self.dot,) = ax.plot([], [], "o", ms=9, color="gold", mec="black", zorder=3)
         self.readout = ax.set_title("", fontsize=10)
         ax.set(xscale="log", xlim=LR_RANGE, ylim=(0, 1.02), xlabel="learning rate η", ylabel="loss (MSE)")
-        ax.legend(loc="upper left", fontsize=9)
+        ax.legend(loc="upper left", fontsize=10)
         self.moving = [*self.bars, *self.labels, self.curve, self.before, self.dot, self.readout]
 
     def draw(self, w1, w2, w3, w4, w5, w6, lr):
