@@ -167,17 +167,17 @@ class NetworkView(View):
 
     def build(self):
         # Diagram above, map below: a narrow figure, so that a phone shows its text readably.
-        self.fig = figure(6.2, 6.6, ncols=1)[0]
+        self.fig = figure(6.2, 5.45, ncols=1, dpi=110)[0]  # 682 px: the page shows it unscaled
         self.fig.clear()
-        ax_net = self.fig.add_axes((0.0, 0.5, 1.0, 0.5))
-        ax_map = self.fig.add_axes((0.2, 0.08, 0.5, 0.37))
+        ax_net = self.fig.add_axes((0.0, 0.52, 1.0, 0.48))
+        ax_map = self.fig.add_axes((0.18, 0.115, 0.52, 0.33))
         self.diagram = NetworkDiagram(ax_net, font=14, marker_size=48)
         grid = np.linspace(*PLANE, 60)
         X1, X2 = np.meshgrid(grid, grid)  # row i: x2 = grid[i]; column j: x1 = grid[j]
         self.grid = np.column_stack([X1.ravel(), X2.ravel()])
         self.heat = ax_map.imshow(np.zeros_like(X1), origin="lower", extent=(*PLANE, *PLANE), cmap=CMAP,
                                   vmin=0, vmax=1, aspect="auto", interpolation="bilinear")
-        cax = self.fig.add_axes((0.73, 0.08, 0.03, 0.37))
+        cax = self.fig.add_axes((0.73, 0.115, 0.03, 0.33))
         self.fig.colorbar(self.heat, cax=cax, label="output ŷ")
         (self.point,) = ax_map.plot([], [], "o", ms=11, color="yellow", mec="black", zorder=3)
         ax_map.set(xlim=PLANE, ylim=PLANE, xlabel="input x₁", ylabel="input x₂", xticks=range(-4, 5, 2),
