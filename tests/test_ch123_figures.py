@@ -168,3 +168,12 @@ def test_code_lines_fit_the_page(chapter):
     long = [line for c in cells if c["cell_type"] == "code"
             for line in "".join(c["source"]).splitlines() if len(line) > 88]
     assert not long, long
+
+
+@pytest.mark.parametrize("chapter", ["01_neuron", "02_feedforward", "03_loss"])
+def test_every_still_figure_is_described(chapter):
+    cells = json.loads((ROOT / "book" / f"{chapter}.ipynb").read_text(encoding="utf-8"))["cells"]
+    for c in cells:
+        if c["cell_type"] == "code" and any("image/png" in o.get("data", {}) for o in c["outputs"]):
+            alt = c["metadata"].get("mystnb", {}).get("image", {}).get("alt", "")
+            assert len(alt) > 40, f"cell {c['id']} shows a figure without alt text"
