@@ -146,13 +146,13 @@ class NetworkDiagram:
 
 
 class NetworkView(View):
-    """Left: the 2-2-1 network with every weight, bias and activation drawn.
-    Right: its output ŷ over the input plane, with the chosen input marked."""
+    """Above: the 2-2-1 network with every weight, bias and activation drawn.
+    Below: its output ŷ over the input plane, with the chosen input marked."""
 
-    alt = ("Two panels. Left: a 2-2-1 network diagram; each edge is drawn wider for a larger weight, red "
+    alt = ("Two panels. Above: a 2-2-1 network diagram; each edge is drawn wider for a larger weight, red "
            "for positive and blue for negative, and each neuron is filled by its activation, blue near 0 "
-           "and red near 1, with the value printed inside and its bias and z below. Right: a heat map of "
-           "the network's output over the input plane with the chosen input marked by a yellow dot.")
+           "and red near 1, with its name and value printed inside and its bias and z beside it. Below: a "
+           "heat map of the network's output over the input plane with the chosen input marked by a yellow dot.")
 
     sliders = {
         **{name: Slider(-5, 5, value, 0.1, f"w{name[1]}: {link}") for name, value, link in (
