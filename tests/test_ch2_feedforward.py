@@ -12,8 +12,9 @@ from nnlib.activations import sigmoid, sigmoid_prime
 from nnlib.backprop import backward
 from nnlib.network import (APPLE_B1, APPLE_B2, APPLE_W1, APPLE_W2, APPLE_X, APPLE_Y, forward)
 from nnlib.neuron import neuron
-from nnlib.views.ch2_feedforward import (NEGATIVE, POSITIVE, NetworkView, SoftmaxView, edge_style,
-                                         network_values, params_221, text_color, two_class_outputs)
+from nnlib.views.ch2_feedforward import (APPLE_WEIGHTS, NEGATIVE, POSITIVE, NetworkView, NudgingView,
+                                         SoftmaxView, edge_style, network_values, nudge_slopes, nudging_path,
+                                         params_221, text_color, two_class_outputs)
 
 SOURCE = dict(w1=0, w2=1, w3=0, w4=1, w5=0, w6=1, b1=0, b2=0, b3=0)  # seed 004: every neuron w = (0, 1), b = 0
 APPLE = dict(w1=0.9, w2=-0.5, w3=0.6, w4=0.3, w5=-0.8, w6=0.8, b1=0, b2=0, b3=0)
@@ -118,11 +119,27 @@ def test_network_view_draws_the_values():
         assert diagram.weight_labels[name].get_text() == f"{name} = {APPLE[name]:.1f}"
     for name, value in (("h1", out["h"][0]), ("h2", out["h"][1]), ("o", out["y_hat"])):
         np.testing.assert_allclose(diagram.nodes[name].get_markerfacecolor(), colormaps["coolwarm"](value))
-        assert diagram.values[name].get_text() == f"{value:.3f}"
+        assert diagram.values[name].get_text() == f"{diagram.NAMES[name]}\n{value:.2f}"
     assert diagram.notes["h1"].get_text() == f"b1 = 0.0\nz = {out['z1'][0]:.2f}"
-    # the heat map is the network over the plane: its value at the corner (x1, x2) = (−5, −5)
-    corner = network_values(-5.0, -5.0, **APPLE)["y_hat"]
-    assert view.heat.get_array()[0, 0] == pytest.approx(corner)
+
+
+@pytest.mark.parametrize("values", [APPLE, SOURCE | dict(w1=2.0, w5=3.0, b1=-1.0), SOURCE])
+def test_network_view_heat_map_is_the_network_over_the_plane(values):
+    # Read the map back pixel by pixel: row i is x2, column j is x1, from (−5, −5) at the lower left.
+    # At points off the diagonal x1 = x2 a transposed map (x1 and x2 swapped) shows another number.
+    view = NetworkView(**values, x1=0.0, x2=0.0)
+    heat = view.heat.get_array()
+    left, right, bottom, top = view.heat.get_extent()
+    assert view.heat.origin == "lower" and (left, right, bottom, top) == (-5, 5, -5, 5)
+    grid = np.linspace(-5, 5, heat.shape[0])
+    differs = 0
+    for row, col in [(3, 50), (50, 3), (10, 40), (45, 12), (0, 59), (59, 0), (30, 7)]:
+        x1, x2 = grid[col], grid[row]
+        h1, h2, by_hand = by_neurons(x1, x2, **values)  # an independent forward pass
+        assert heat[row, col] == pytest.approx(by_hand, abs=1e-12)
+        differs += abs(by_neurons(x2, x1, **values)[2] - by_hand) > 1e-3
+    if values is not SOURCE:
+        assert differs >= 3  # these points tell a map from its transpose
 
 
 def test_softmax_two_classes_is_sigmoid_of_the_gap():
@@ -179,5 +196,72 @@ def test_derivative_wrt_w1_matches_sympy_and_finite_difference():
     (lambda: two_class_outputs(1.0, None), "expected z2 to be a real number"),
 ])
 def test_bad_input(call, words):
+    with pytest.raises(ValueError, match=words):
+        call()
+
+
+# -- learning by nudging -------------------------------------------------------------------------
+def apple_slopes_by_chain_rule(w):
+    """∂ŷ/∂w1..∂ŷ/∂w6 of the apple network (no biases), by the chain rule written out by hand."""
+    x1, x2 = 0.8, 0.2
+    z_h1, z_h2 = w[0] * x1 + w[1] * x2, w[2] * x1 + w[3] * x2
+    h1, h2 = 1 / (1 + np.exp(-z_h1)), 1 / (1 + np.exp(-z_h2))
+    y_hat = 1 / (1 + np.exp(-(w[4] * h1 + w[5] * h2)))
+    d_out = y_hat * (1 - y_hat)  # σ′(z_o1)
+    d_h1, d_h2 = d_out * w[4] * h1 * (1 - h1), d_out * w[5] * h2 * (1 - h2)
+    return np.array([d_h1 * x1, d_h1 * x2, d_h2 * x1, d_h2 * x2, d_out * h1, d_out * h2]), y_hat
+
+
+def test_apple_weights_are_the_package_constants():
+    assert [APPLE_WEIGHTS[n] for n in ("w1", "w3", "w2", "w4")] == list(APPLE_W1.ravel())
+    assert [APPLE_WEIGHTS["w5"], APPLE_WEIGHTS["w6"]] == list(APPLE_W2.ravel())
+
+
+def test_nudge_slopes_equal_the_chain_rule_and_cost_two_passes_per_weight():
+    slopes, passes = nudge_slopes(APPLE_WEIGHTS)
+    exact, _ = apple_slopes_by_chain_rule(np.array(list(APPLE_WEIGHTS.values())))
+    np.testing.assert_allclose([slopes[n] for n in ("w1", "w2", "w3", "w4", "w5", "w6")], exact, atol=1e-9)
+    assert passes == 2 * 6
+
+
+@pytest.mark.parametrize("lr", [0.01, 1.0, 10.0])
+def test_nudging_path_takes_the_steps_by_hand(lr):
+    W, y_hat, passes = nudging_path(lr, 3)
+    w = np.array([APPLE_WEIGHTS[n] for n in ("w1", "w2", "w3", "w4", "w5", "w6")])
+    for step in range(4):
+        slopes, out = apple_slopes_by_chain_rule(w)
+        np.testing.assert_allclose(W[step], w, atol=1e-8)
+        assert y_hat[step] == pytest.approx(out, abs=1e-10)
+        assert passes[step] == 12 * step
+        w = w + lr * slopes  # uphill in ŷ: the apple is ripe
+
+
+def test_one_nudging_step_with_lr_1_calls_the_apple_ripe():
+    _, y_hat, _ = nudging_path(1.0, 1)
+    assert y_hat[0] < 0.5 < y_hat[1]
+
+
+def test_nudging_view_shows_the_path():
+    view = NudgingView(lr=1.0, steps=5)
+    W, y_hat, passes = nudging_path(1.0, 5)
+    np.testing.assert_allclose(view.curve.get_ydata(), y_hat)
+    np.testing.assert_allclose(view.curve.get_xdata(), np.arange(6))
+    np.testing.assert_allclose([bar.get_height() for bar in view.bars], W[-1])
+    assert view.w_title.get_text() == f"the six weights: {passes[-1]} forward passes"
+    assert view.out_title.get_text() == f"ŷ {y_hat[0]:.3f} → {y_hat[-1]:.3f} after 5 steps"
+    view.update(lr=0.01)  # the learning-rate slider alone changes the picture
+    assert view.curve.get_ydata()[-1] == pytest.approx(nudging_path(0.01, 5)[1][-1])
+    assert view.curve.get_ydata()[-1] < y_hat[-1]
+    view.update(steps=0)
+    assert len(view.curve.get_ydata()) == 1
+    np.testing.assert_allclose([bar.get_height() for bar in view.bars], list(APPLE_WEIGHTS.values()))
+
+
+@pytest.mark.parametrize("call, words", [
+    (lambda: nudging_path(-1.0, 3), "positive learning rate lr, got -1.0"),
+    (lambda: nudging_path(1.0, 1.5), "whole number"),
+    (lambda: nudge_slopes({"w1": 1.0}), r"expected the weights \['w1', 'w2'"),
+])
+def test_nudging_bad_input(call, words):
     with pytest.raises(ValueError, match=words):
         call()

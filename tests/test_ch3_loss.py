@@ -10,7 +10,8 @@ from hypothesis import strategies as st
 
 from nnlib.activations import sigmoid, sigmoid_prime
 from nnlib.losses import binary_cross_entropy, binary_cross_entropy_prime, cross_entropy, mse, mse_prime
-from nnlib.network import softmax
+from nnlib.backprop import PAIRINGS, backward
+from nnlib.network import forward, softmax
 from nnlib.views.ch3_loss import (
     B_RANGE, HEIGHT_X, HEIGHT_Y, PEOPLE_RAW, PEOPLE_SHIFT, PEOPLE_Y, W_RANGE, LossLandscapeView, best_line,
     clip_path, descent_path, line_gradient, line_loss,
@@ -130,9 +131,31 @@ def test_dL_dz_of_mse_and_bce_equal_sympy(target):
 
 def test_bce_after_sigmoid_simplifies_to_y_hat_minus_y():
     L = -(y_sym * sp.log(SIGMA) + (1 - y_sym) * sp.log(1 - SIGMA))
-    assert sp.simplify(sp.diff(L, z_sym) - (SIGMA - y_sym)) == 0
+    dL_dz = sp.diff(L, z_sym)
+    assert sp.simplify(dL_dz - (SIGMA - y_sym)) == 0
     L_mse = (y_sym - SIGMA) ** 2
     assert sp.simplify(sp.diff(L_mse, z_sym) - 2 * (SIGMA - y_sym) * SIGMA * (1 - SIGMA)) == 0
+
+
+@pytest.mark.parametrize("loss, L", [
+    ("bce", -(y_sym * sp.log(SIGMA) + (1 - y_sym) * sp.log(1 - SIGMA))),
+    ("mse", (y_sym - SIGMA) ** 2),
+])
+def test_package_error_terms_after_a_sigmoid_equal_sympy(loss, L):
+    # The error term δ = ∂L/∂z that backpropagation starts from (nnlib.backprop.PAIRINGS), for a
+    # batch of 9 outputs: each entry carries the mean's 1/N. Against sympy's derivative of one example.
+    exact = sp.lambdify((z_sym, y_sym), sp.diff(L, z_sym), "numpy")
+    Z = np.linspace(-7, 7, 9).reshape(9, 1)
+    for target in (0.0, 1.0, 0.3):
+        y = np.full_like(Z, target)
+        delta = PAIRINGS[(loss, "sigmoid")](Z, sigmoid(Z), y)
+        np.testing.assert_allclose(delta * y.size, exact(Z, target), atol=1e-12)
+    # and through backward(): the output layer's gradient of a one-layer network is X^T·δ
+    X, W, b = np.eye(9)[:, :2] + Z, np.array([[0.3], [-0.2]]), np.array([0.1])
+    _, cache = forward(X, [(W, b)])
+    Z_out = X @ W + b
+    (dW, db), = backward(cache, np.ones((9, 1)), [(W, b)], loss=loss)
+    np.testing.assert_allclose(db, exact(Z_out, 1.0).sum() / 9, atol=1e-12)
 
 
 def test_saturated_wrong_output_mse_gradient_is_tiny_bce_is_not():

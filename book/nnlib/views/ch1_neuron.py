@@ -7,6 +7,7 @@ import numpy as np
 from ..activations import sigmoid, sigmoid_prime
 from ..checks import as_features, as_float_array
 from ..live import Slider, View, figure
+from ..plotting import at_least
 
 PLANE = (-5.0, 5.0)  # the input plane shown, for x1 and x2 alike
 
@@ -72,6 +73,7 @@ class NeuronView(View):
                title="the chosen input on the sigmoid")
         ax.legend(loc="lower right", fontsize=8)
         self.moving = [self.heat, self.boundary, self.point, self.dot, self.readout]
+        at_least(self.fig, 10)  # 11 px or more where the page shows the figure 684 px wide
 
     def draw(self, w1, w2, b, x1, x2):
         self.heat.set_data(sigmoid(w1 * self.X1 + w2 * self.X2 + b))
@@ -135,7 +137,7 @@ class NeuronLearningView(View):
     }
 
     def build(self):
-        self.fig, (self.ax_data, self.ax_path, self.ax_out) = figure(10.5, 3.4, ncols=3)
+        self.fig, (self.ax_data, self.ax_path, self.ax_out) = figure(9.6, 3.6, ncols=3)
         self.fig.subplots_adjust(left=0.06, right=0.98, bottom=0.17, top=0.86, wspace=0.34)
         colors = np.where(LEARN_Y == 1, "tab:red", "tab:blue")
         ax = self.ax_data
@@ -163,6 +165,7 @@ class NeuronLearningView(View):
         ax.set(xlim=(0, self.sliders["steps"].max), ylim=(-0.03, 1.03), xlabel="step", ylabel="output ŷ",
                title="each point's output")
         self.moving = [self.line_now, self.title, self.path, self.path_end, *self.out_lines]
+        at_least(self.fig, 11)  # 10.9 px or more where the page shows the figure 684 px wide
 
     def draw(self, lr, steps):
         W, B, Y_hat = learning_path(lr, steps)

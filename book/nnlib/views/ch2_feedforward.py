@@ -16,6 +16,7 @@ from ..activations import sigmoid
 from ..checks import as_scalar
 from ..live import Slider, View, figure
 from ..network import forward, softmax
+from ..plotting import at_least
 
 WEIGHT_NAMES = ("w1", "w2", "w3", "w4", "w5", "w6")
 BIAS_NAMES = ("b1", "b2", "b3")
@@ -72,20 +73,23 @@ class NetworkDiagram:
     """A 2-2-1 network drawn on ``ax``, updated in place by :meth:`show`.
 
     Edges: width by |weight|, red for positive, blue for negative. Neurons:
-    filled by their activation (blue near 0, red near 1) with the value
-    printed inside; inputs filled by their value on the same colours over
-    [−5, 5]. Under each neuron its bias and z.
+    filled by their activation (blue near 0, red near 1) with their name and
+    value printed inside; inputs filled by their value on the same colours
+    over [−5, 5]. Next to each hidden and output neuron its bias and z.
     """
 
-    POSITIONS = {"x1": (0.0, 0.6), "x2": (0.0, -0.6), "h1": (1.0, 0.6), "h2": (1.0, -0.6), "o": (2.0, 0.0)}
+    POSITIONS = {"x1": (0.0, 0.7), "x2": (0.0, -0.7), "h1": (1.0, 0.7), "h2": (1.0, -0.7), "o": (2.0, 0.0)}
     EDGES = {"w1": ("x1", "h1"), "w2": ("x2", "h1"), "w3": ("x1", "h2"), "w4": ("x2", "h2"),
              "w5": ("h1", "o"), "w6": ("h2", "o")}
-    LABEL_AT = {"w1": 0.5, "w2": 0.25, "w3": 0.25, "w4": 0.5, "w5": 0.5, "w6": 0.5}  # where on the edge
-    FONT = 10  # points; at least 9-10 pt at the page's scale, whatever the figure
+    LABEL_AT = {"w1": 0.5, "w2": 0.27, "w3": 0.27, "w4": 0.5, "w5": 0.5, "w6": 0.5}  # where on the edge
+    # bias and z: under h1, over h2 (inside the diagram, clear of the layer names), under ŷ
+    NOTE_AT = {"h1": (-0.3, "top"), "h2": (0.3, "bottom"), "o": (-0.3, "top")}
+    FONT = 12  # points; the figures that hold a diagram are narrow enough for a phone to read it
     NAMES = {"x1": "x₁", "x2": "x₂", "h1": "h₁", "h2": "h₂", "o": "ŷ"}
 
-    def __init__(self, ax, marker_size: float = 36):
+    def __init__(self, ax, marker_size: float = 44, font: float = FONT):
         self.ax = ax
+        self.font = font
         self.input_norm = Normalize(*PLANE)
         self.edges, self.weight_labels = {}, {}
         for name, (start, end) in self.EDGES.items():
@@ -93,21 +97,20 @@ class NetworkDiagram:
             (self.edges[name],) = ax.plot([xa, xb], [ya, yb], solid_capstyle="butt", zorder=1)
             t = self.LABEL_AT[name]
             self.weight_labels[name] = ax.text(xa + t * (xb - xa), ya + t * (yb - ya), "", ha="center",
-                                               va="center", fontsize=self.FONT - 0.5, zorder=4,
+                                               va="center", fontsize=font - 1, zorder=4,
                                                bbox=dict(boxstyle="square,pad=0.1", fc="white", ec="none"))
         self.nodes, self.values, self.notes = {}, {}, {}
         for name, (x, y) in self.POSITIONS.items():
             (self.nodes[name],) = ax.plot([x], [y], "o", ms=marker_size, mec="black", mew=1.2, zorder=3)
-            self.values[name] = ax.text(x, y, "", ha="center", va="center", fontsize=self.FONT, zorder=5)
-            ax.text(x, y + 0.3, self.NAMES[name], ha="center", va="bottom", fontsize=self.FONT + 1, zorder=5)
-            if name.startswith(("h", "o")):
-                self.notes[name] = ax.text(x, y - 0.3, "", ha="center", va="top", fontsize=self.FONT - 0.5,
-                                           zorder=5)
-        for x, layer in ((0.0, "input layer"), (1.0, "hidden layer"), (2.0, "output layer")):
-            ax.text(x, -1.3, layer, ha="center", va="bottom", fontsize=self.FONT - 0.5, color="0.35")
-        ax.text(2.0, -0.78, "red edge: w > 0\nblue edge: w < 0\nfill: 0 blue … 1 red",
-                ha="center", va="top", fontsize=self.FONT - 1, color="0.35", linespacing=1.1)
-        ax.set(xlim=(-0.35, 2.45), ylim=(-1.32, 1.05))
+            self.values[name] = ax.text(x, y, "", ha="center", va="center", fontsize=font, zorder=5,
+                                        linespacing=1.05)
+            if name in self.NOTE_AT:
+                dy, va = self.NOTE_AT[name]
+                self.notes[name] = ax.text(x, y + dy, "", ha="center", va=va, fontsize=font - 1, zorder=5,
+                                           linespacing=1.15)
+        for x, layer in ((0.0, "input"), (1.0, "hidden"), (2.0, "output")):
+            ax.text(x, -1.25, layer, ha="center", va="bottom", fontsize=font - 1, color="0.35")
+        ax.set(xlim=(-0.3, 2.45), ylim=(-1.27, 1.2))
         ax.set_axis_off()
 
     def artists(self):
@@ -131,25 +134,25 @@ class NetworkDiagram:
             self.weight_labels[name].set_text(f"{name} = {w:.1f}")
         for name, value in (("x1", x1), ("x2", x2)):
             self._fill(name, value, self.input_norm)
-            self.values[name].set_text(f"{value:.2f}")
+            self.values[name].set_text(f"{self.NAMES[name]}\n{value:.1f}")
         for name, z, h, b in (("h1", out["z1"][0], out["h"][0], weights_and_biases["b1"]),
                               ("h2", out["z1"][1], out["h"][1], weights_and_biases["b2"]),
                               ("o", out["z2"], out["y_hat"], weights_and_biases["b3"])):
             self._fill(name, h)
-            self.values[name].set_text(f"{h:.3f}")
+            self.values[name].set_text(f"{self.NAMES[name]}\n{h:.2f}")
             bias = {"h1": "b1", "h2": "b2", "o": "b3"}[name]
             self.notes[name].set_text(f"{bias} = {b:.1f}\nz = {z:.2f}")
         return out
 
 
 class NetworkView(View):
-    """Left: the 2-2-1 network with every weight, bias and activation drawn.
-    Right: its output ŷ over the input plane, with the chosen input marked."""
+    """Above: the 2-2-1 network with every weight, bias and activation drawn.
+    Below: its output ŷ over the input plane, with the chosen input marked."""
 
-    alt = ("Two panels. Left: a 2-2-1 network diagram; each edge is drawn wider for a larger weight, red "
+    alt = ("Two panels. Above: a 2-2-1 network diagram; each edge is drawn wider for a larger weight, red "
            "for positive and blue for negative, and each neuron is filled by its activation, blue near 0 "
-           "and red near 1, with the value printed inside and its bias and z below. Right: a heat map of "
-           "the network's output over the input plane with the chosen input marked by a yellow dot.")
+           "and red near 1, with its name and value printed inside and its bias and z beside it. Below: a "
+           "heat map of the network's output over the input plane with the chosen input marked by a yellow dot.")
 
     sliders = {
         **{name: Slider(-5, 5, value, 0.1, f"w{name[1]}: {link}") for name, value, link in (
@@ -163,23 +166,28 @@ class NetworkView(View):
     }
 
     def build(self):
-        self.fig = figure(9.0, 3.6, ncols=1)[0]
+        # Diagram above, map below: a narrow figure, so that a phone shows its text readably.
+        # 90 dpi: 558 px wide, which the page stretches to 684 px. At 110 dpi (unstretched) a move
+        # took half as long again: the PNG's palette and encoding cost grows with every pixel.
+        self.fig = figure(6.2, 5.45, ncols=1, dpi=90)[0]
         self.fig.clear()
-        ax_net = self.fig.add_axes((0.0, 0.01, 0.58, 0.98))
-        ax_map = self.fig.add_axes((0.655, 0.15, 0.25, 0.74))
-        self.diagram = NetworkDiagram(ax_net)
+        ax_net = self.fig.add_axes((0.0, 0.52, 1.0, 0.48))
+        ax_map = self.fig.add_axes((0.18, 0.115, 0.52, 0.33))
+        self.diagram = NetworkDiagram(ax_net, font=14, marker_size=48)
         grid = np.linspace(*PLANE, 60)
-        X1, X2 = np.meshgrid(grid, grid)
+        X1, X2 = np.meshgrid(grid, grid)  # row i: x2 = grid[i]; column j: x1 = grid[j]
         self.grid = np.column_stack([X1.ravel(), X2.ravel()])
         self.heat = ax_map.imshow(np.zeros_like(X1), origin="lower", extent=(*PLANE, *PLANE), cmap=CMAP,
                                   vmin=0, vmax=1, aspect="auto", interpolation="bilinear")
-        self.fig.colorbar(self.heat, ax=ax_map, fraction=0.06, pad=0.03, label="output ŷ")
-        (self.point,) = ax_map.plot([], [], "o", ms=9, color="yellow", mec="black", zorder=3)
+        cax = self.fig.add_axes((0.73, 0.115, 0.03, 0.33))
+        self.fig.colorbar(self.heat, cax=cax, label="output ŷ")
+        (self.point,) = ax_map.plot([], [], "o", ms=11, color="yellow", mec="black", zorder=3)
         ax_map.set(xlim=PLANE, ylim=PLANE, xlabel="input x₁", ylabel="input x₂", xticks=range(-4, 5, 2),
                    yticks=range(-4, 5, 2))
-        ax_map.set_title("ŷ over the input plane", fontsize=11)
-        self.readout = ax_net.text(2.0, 1.0, "", ha="center", va="top", fontsize=11, family="monospace")
+        ax_map.set_title("ŷ over the input plane", fontsize=14)
+        self.readout = ax_net.text(2.0, 0.33, "", ha="center", va="bottom", fontsize=13)
         self.moving = [*self.diagram.artists(), self.heat, self.point, self.readout]
+        at_least(self.fig, 13)
 
     def draw(self, x1, x2, **weights_and_biases):
         out = self.diagram.show(x1, x2, **weights_and_biases)
@@ -238,6 +246,7 @@ class SoftmaxView(View):
         ax_curve.legend(loc="upper left", fontsize=9)
         self.moving = [*self.soft_bars, *self.sig_bars, *self.bar_labels, self.sums, self.soft_curve,
                        self.sig_dot, self.soft_dot]
+        at_least(self.fig, 10)
 
     def draw(self, z1, z2, c):
         z1, z2 = z1 + c, z2 + c
@@ -253,3 +262,108 @@ class SoftmaxView(View):
         shown = float(np.clip(z1, -10, 10))
         self.sig_dot.set_data([shown], [out["sigmoids"][0]])
         self.soft_dot.set_data([shown], [out["softmax"][0]])
+
+
+# -- learning by nudging: the apple network, one finite difference per weight -------------------
+APPLE_INPUT = (0.8, 0.2)  # colour and hardness of Chapter 2's ripe apple (label 1)
+APPLE_WEIGHTS = dict(w1=0.9, w2=-0.5, w3=0.6, w4=0.3, w5=-0.8, w6=0.8)  # APPLE_W1, APPLE_W2 entry by entry
+NO_BIASES = dict(b1=0.0, b2=0.0, b3=0.0)  # the apple network has none
+NUDGE = 1e-4  # h of the central difference
+
+
+def _apple_outputs(W, x1, x2):
+    """ŷ of the apple network (no biases) for each row w1..w6 of W (m, 6): one forward pass per row."""
+    h1 = sigmoid(W[:, 0] * x1 + W[:, 1] * x2)
+    h2 = sigmoid(W[:, 2] * x1 + W[:, 3] * x2)
+    return sigmoid(W[:, 4] * h1 + W[:, 5] * h2)
+
+
+def nudge_slopes(weights, x1=APPLE_INPUT[0], x2=APPLE_INPUT[1], h=NUDGE):
+    """Slope ∂ŷ/∂w of every weight by a central difference: two forward passes per weight.
+
+    weights : dict w1..w6 (the biases stay 0). Returns (slopes, passes): a dict
+    name → (ŷ(w + h) − ŷ(w − h)) / 2h and the number of forward passes it took.
+    """
+    if set(weights) != set(WEIGHT_NAMES):
+        raise ValueError(f"expected the weights {list(WEIGHT_NAMES)}, got {sorted(weights)}")
+    w = np.array([as_scalar(weights[name], name) for name in WEIGHT_NAMES])
+    nudges = h * np.eye(len(w))
+    # 12 forward passes, run side by side: row k is w with weight k nudged up (then down)
+    outputs = _apple_outputs(np.vstack([w + nudges, w - nudges]), x1, x2)
+    up, down = outputs[: len(w)], outputs[len(w):]
+    slopes = dict(zip(WEIGHT_NAMES, (up - down) / (2 * h)))
+    return slopes, len(outputs)
+
+
+def nudging_path(lr, steps, start=APPLE_WEIGHTS):
+    """The apple network after 0, 1, ..., ``steps`` nudging steps w ← w + lr·∂ŷ/∂w.
+
+    Each step measures every weight's slope with :func:`nudge_slopes` and
+    moves all six weights at once, uphill in ŷ (the apple is ripe: label 1).
+    Returns W (steps+1, 6) in the order w1..w6, y_hat (steps+1,) and
+    passes (steps+1,), the forward passes spent on slopes so far.
+    """
+    lr = as_scalar(lr, "lr")
+    if lr <= 0:
+        raise ValueError(f"expected a positive learning rate lr, got {lr}")
+    if int(steps) != steps or steps < 0:
+        raise ValueError(f"expected steps as a whole number ≥ 0, got {steps}")
+    weights = {name: as_scalar(start[name], name) for name in WEIGHT_NAMES}
+    W, y_hat, passes = [list(weights.values())], [], [0]
+    for _ in range(int(steps)):
+        y_hat.append(network_values(*APPLE_INPUT, **weights, **NO_BIASES)["y_hat"])
+        slopes, cost = nudge_slopes(weights)
+        weights = {name: w + lr * slopes[name] for name, w in weights.items()}
+        W.append(list(weights.values()))
+        passes.append(passes[-1] + cost)
+    y_hat.append(network_values(*APPLE_INPUT, **weights, **NO_BIASES)["y_hat"])
+    return np.array(W), np.array(y_hat), np.array(passes)
+
+
+class NudgingView(View):
+    """Left: the apple network's output ŷ after each nudging step. Right: the six weights at
+    the start and after the chosen number of steps, with the forward passes it cost."""
+
+    alt = ("Two panels. Left: the apple network's output after each learning-by-nudging step, a line "
+           "of dots rising from just under 0.5 toward the label 1, with a dotted line at 0.5. Right: "
+           "the six weights w1 to w6 as bars, grey at the start and coloured after the chosen number "
+           "of steps, with the number of forward passes the steps cost in the title.")
+
+    sliders = {
+        "lr": Slider(0.01, 10.0, 1.0, 0.05, "learning rate η", log=True),
+        "steps": Slider(0, 20, 1, 1, "steps", integer=True),
+    }
+
+    def build(self):
+        self.fig, (ax_out, ax_w) = figure(8.4, 3.5, ncols=2)
+        self.fig.subplots_adjust(left=0.09, right=0.98, bottom=0.15, top=0.87, wspace=0.3)
+        steps_max = int(self.sliders["steps"].max)
+        ax_out.axhline(0.5, color="grey", ls=":", lw=1)
+        ax_out.text(steps_max, 0.51, "ripe above 0.5", ha="right", va="bottom", color="grey")
+        (self.curve,) = ax_out.plot([], [], "-o", color="tab:purple", ms=4, lw=1.3)
+        self.out_title = ax_out.set_title("")
+        ax_out.set(xlim=(-0.5, steps_max + 0.5), ylim=(0.4, 1.02), xlabel="step", ylabel="output ŷ",
+                   xticks=range(0, steps_max + 1, 5))
+
+        places = np.arange(len(WEIGHT_NAMES))
+        start = [APPLE_WEIGHTS[name] for name in WEIGHT_NAMES]
+        ax_w.bar(places - 0.2, start, width=0.4, color="0.75", label="start")
+        self.bars = ax_w.bar(places + 0.2, start, width=0.4, color="tab:purple", label="now")
+        self.w_title = ax_w.set_title("")
+        ax_w.axhline(0, color="black", lw=0.6)
+        # fixed limits that hold the weights after every setting of the sliders
+        every = np.concatenate([nudging_path(rate, steps_max)[0] for rate in self.sliders["lr"].values(9)])
+        low, high = min(every.min(), 0), max(every.max(), 0)
+        pad = 0.08 * (high - low)
+        ax_w.set(xticks=places, xticklabels=WEIGHT_NAMES, ylim=(low - pad, high + pad), ylabel="weight")
+        ax_w.legend(loc="upper left", ncols=2)
+        self.moving = [self.curve, self.out_title, *self.bars, self.w_title]
+        at_least(self.fig, 10.5)
+
+    def draw(self, lr, steps):
+        W, y_hat, passes = nudging_path(lr, steps)
+        self.curve.set_data(np.arange(len(y_hat)), y_hat)
+        self.out_title.set_text(f"ŷ {y_hat[0]:.3f} → {y_hat[-1]:.3f} after {steps} step{'' if steps == 1 else 's'}")
+        for bar, w in zip(self.bars, W[-1]):
+            bar.set_height(w)
+        self.w_title.set_text(f"the six weights: {passes[-1]} forward passes")

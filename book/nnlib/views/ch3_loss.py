@@ -8,6 +8,7 @@ from ..checks import as_float_array, as_scalar
 from ..data import PEOPLE_NAMES, PEOPLE_RAW, PEOPLE_SHIFT, PEOPLE_Y  # noqa: F401  (the chapter's table)
 from ..live import Slider, View, figure
 from ..losses import mse, mse_prime
+from ..plotting import at_least
 
 
 # The landscape's task: predict height (inches above 66) from weight (tens of pounds above 135)
@@ -160,6 +161,7 @@ class LossLandscapeView(View):
                title="loss after each step")
         # the star moves never, but is listed after the path so the path does not hide it
         self.moving = [self.path, self.start, self.exit, self.best, self.curve, self.readout]
+        at_least(self.fig, 10)
 
     def draw(self, w_a, w_b, lr):
         points, losses = descent_path(w_a, w_b, lr)
