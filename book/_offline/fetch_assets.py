@@ -104,6 +104,8 @@ def main() -> None:
         print(f"Fetched {', '.join(f'{n}@{v}' for n, v in versions.items())} into {SITE}")
     for name in OWN_FILES:
         copy(HERE / name, SITE / name)
+    # the pages link the icon (html_favicon); a browser that asks the site root for it finds it too
+    copy(HERE / "favicon.ico", SITE.parent / "favicon.ico")
 
 
 if __name__ == "__main__":
