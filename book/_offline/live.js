@@ -108,18 +108,24 @@
 
   function onSlider(figure, i) {
     if (live.state !== "idle" || figure.busy) return;
-    var model = figure.sliders[i], spec = figure.manifest.sliders[i];
-    var j = nearest(spec, model.get("value"));
-    if (!close(model.get("value"), spec.values[j])) {
+    var model = figure.sliders[i], spec = figure.manifest.sliders[i], value = model.get("value");
+    var j = nearest(spec, value), was = figure.index[i];
+    if (j === was && !close(value, spec.values[was]) && performance.now() - figure.keyed < 1000) {
+      // an arrow key moves the slider one small step: let it reach the next picture that way
+      j = Math.max(0, Math.min(spec.values.length - 1, was + (value > spec.values[was] ? 1 : -1)));
+    }
+    if (!close(value, spec.values[j])) {
       model.set("value", spec.values[j]); // the readout then names the value whose picture is shown
       return;
     }
+    figure.index[i] = j;
     if (!close(spec.values[j], spec.start)) {
       var reset = [];
       figure.busy = true;
       figure.sliders.forEach(function (other, k) {
         var start = figure.manifest.sliders[k].start;
         if (k !== i && !close(other.get("value"), start)) {
+          figure.index[k] = nearest(figure.manifest.sliders[k], start);
           other.set("value", start);
           reset.push(labelOf(figure, k));
         }
@@ -150,7 +156,8 @@
       console.warn("[frames] no pictures for", spec.view);
       return;
     }
-    var figure = { manifest: manifest, sliders: sliders, el: view.el, busy: false };
+    var figure = { manifest: manifest, sliders: sliders, el: view.el, busy: false,
+                   index: manifest.sliders.map(function (spec) { return nearest(spec, spec.start); }) };
     var note = document.createElement("div");
     note.className = "nnfs-static-note";
     note.setAttribute("role", "note");
@@ -167,6 +174,10 @@
     var anchor = el && el.parentNode ? el : view.el;
     anchor.parentNode.insertBefore(note, anchor);
     anchor.parentNode.insertBefore(warning, anchor);
+    figure.keyed = -Infinity;
+    view.el.addEventListener("keydown", function (event) {
+      if (/^(Arrow|Page)/.test(event.key)) figure.keyed = performance.now();
+    }, true);
     sliders.forEach(function (model, i) {
       model.on("change:value", function () { onSlider(figure, i); });
     });
@@ -222,7 +233,7 @@
     }
     if (near) near.insertAdjacentElement("afterend", box);
     else if (!box.parentNode) {
-      var article = document.querySelector("article.bd-article, main article, [role=main]") || document.body;
+      var article = document.querySelector("article.bd-article") || document.querySelector("main") || document.body;
       article.insertBefore(box, article.firstChild);
     }
     box.dataset.kind = kind || "info";
@@ -246,11 +257,14 @@
     document.querySelectorAll("div.cell").forEach(function (cell) {
       var source = cell.querySelector(".cell_input pre");
       if (!source) return; // an input removed from the page cannot run
-      var output = Array.prototype.find.call(cell.children, function (c) { return c.classList.contains("cell_output"); });
+      // A folded cell (hide-cell, hide-output) keeps its output inside its <details>: find it
+      // there, and put a new one there too, so a folded solution's output stays folded.
+      var output = cell.querySelector(".cell_output");
       if (!output) {
         output = document.createElement("div");
         output.className = "cell_output docutils container";
-        cell.appendChild(output);
+        var folded = source.closest("details");
+        (folded && cell.contains(folded) && !cell.classList.contains("tag_hide-input") ? folded : cell).appendChild(output);
       }
       source.setAttribute("data-executable", "true");
       source.setAttribute("data-language", "python");
@@ -341,8 +355,23 @@
     if (!button) return;
     event.preventDefault();
     event.stopImmediatePropagation();
+    closeMenu(button);
     startLive(button);
   }, true);
+  // The click never reaches Bootstrap (taken over above), so close the rocket menu here:
+  // left open, it would cover the status line.
+  function closeMenu(button) {
+    var menu = button.closest(".dropdown");
+    if (!menu) return;
+    var toggle = menu.querySelector("[data-bs-toggle=dropdown]");
+    if (toggle && window.bootstrap && window.bootstrap.Dropdown) {
+      window.bootstrap.Dropdown.getOrCreateInstance(toggle).hide();
+      return;
+    }
+    menu.querySelectorAll(".show").forEach(function (e) { e.classList.remove("show"); });
+    if (toggle) toggle.setAttribute("aria-expanded", "false");
+  }
+
   function takeOver() {
     window.initThebe = function () { return startLive(); };
     window.initThebeSBT = window.initThebe;
