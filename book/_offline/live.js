@@ -80,7 +80,7 @@
   }
 
   function noteText(figure) {
-    var n = figure.manifest.sliders[0].values.length;
+    var n = Math.min.apply(null, figure.manifest.sliders.map(function (s) { return s.values.length; }));
     return "Without a kernel, each slider shows pictures drawn when the book was built (about " + n +
       " positions per slider, one slider at a time, the others at their start). Live Code recomputes " +
       "the figure for any setting. ";
