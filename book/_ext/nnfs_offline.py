@@ -136,6 +136,9 @@ def _frames(app: Sphinx, spec: dict) -> dict:
     """The view's pictures in the built site (drawn, or copied from the cache); their manifest."""
     cache = FRAME_CACHE / _nnlib_fingerprint() / spec["key"]
     if not (cache / "frames.json").exists():
+        for old in FRAME_CACHE.glob("*"):  # pictures of an older nnlib are never shown again
+            if old.is_dir() and old != cache.parent:
+                shutil.rmtree(old, ignore_errors=True)
         start = time.perf_counter()
         _render(spec, cache)
         FRAMES_DRAWN[spec["key"]] = time.perf_counter() - start
