@@ -13,7 +13,7 @@
   and tells the page where they are, so ``live.js`` can show the right one
   when a reader moves a slider without a kernel. ``nnlib.live.View.widget``
   leaves the view's name and start values in a hidden ``nnfs-frames`` child;
-  the pictures are cached in ``_build/.frames/`` while ``nnlib`` is unchanged.
+  the pictures are cached in ``_build/.frames/`` while ``nnlib`` and this file are unchanged.
 
 The script and stylesheet addresses themselves are in ``_config.yml``.
 """
@@ -67,13 +67,13 @@ WIDGET_ASSETS = ("(function () { var base = new URL(%%r, document.baseURI).href,
 
 # ---- the pictures along each slider, for pages read without a kernel ------------------------
 def _nnlib_fingerprint() -> str:
-    """Changes whenever anything that draws the figures may have changed."""
+    """Changes whenever anything that draws the figures (nnlib, this file) may have changed."""
     import matplotlib
     import PIL
 
     digest = hashlib.sha1(f"{FRAMES_PER_SLIDER} {FRAME_FORMAT} {matplotlib.__version__} "
                           f"{PIL.__version__}".encode())
-    for path in sorted((BOOK / "nnlib").rglob("*.py")):
+    for path in sorted([*(BOOK / "nnlib").rglob("*.py"), Path(__file__).resolve()]):
         digest.update(path.relative_to(BOOK).as_posix().encode() + b"\0" + path.read_bytes())
     return digest.hexdigest()[:16]
 
