@@ -7,8 +7,18 @@
    to Colab is not a request; only what the browser fetches counts).
 3. Live mode on every chapter with sliders: "Live Code" starts a kernel on a
    local Jupyter server, the cells run in page order with each output under
-   its own cell, and moving a weight slider and a learning-rate slider
-   redraws the figure. Run with -s to see the start-up and slider timings.
+   its own cell (the whole printed output of every cell is what the book
+   saved), and moving a weight slider and a learning-rate slider redraws the
+   figure. Run with -s to see the start-up and slider timings.
+4. Without a kernel, every slider of every figure, dragged with the mouse,
+   snaps to a value the build drew and shows exactly that picture, every
+   readout naming what the figure shows; moving a second slider says, beside
+   the figure, that combining sliders needs Live Code. "Live Code" with no
+   server says so where the reader sees it.
+5. Layout: no display equation is wider than the text column at 1280 px, and
+   no page is wider than a phone's screen (390 px).
+
+Text a test reads is also checked to be visible (Playwright reads hidden text too).
 
 Chromium comes from apt (`make test` installs it when it can); never from
 `playwright install`. Without it these tests are skipped, except under
@@ -40,7 +50,14 @@ if not (Path(CHROMIUM).exists() or shutil.which("chromium")):
         pytest.fail(f"CI=true but no Chromium: {ENABLE}", pytrace=False)
     pytest.skip(ENABLE, allow_module_level=True)
 
-sync_api = pytest.importorskip("playwright.sync_api")
+try:
+    from playwright import sync_api
+    from playwright.sync_api import expect
+except ImportError as error:  # pytest.importorskip would skip even where these tests must run
+    if os.environ.get("CI") == "true":
+        pytest.fail(f"CI=true but Playwright cannot be imported ({error}): install requirements.txt",
+                    pytrace=False)
+    pytest.skip(f"Playwright is not installed ({error}): install requirements.txt", allow_module_level=True)
 
 import serve  # noqa: E402  (book/_offline/serve.py, on sys.path through conftest)
 
@@ -122,6 +139,24 @@ INSPECT = """() => {
 }"""
 
 
+# Every display equation: how wide it is against the text column (MathJax 2 CommonHTML puts display
+# maths in span.MJXc-display inside div.math; the column is the article's content box).
+MATH_WIDTHS = """() => {
+  const article = document.querySelector('article.bd-article') || document.body;
+  const style = getComputedStyle(article);
+  const column = article.clientWidth - parseFloat(style.paddingLeft) - parseFloat(style.paddingRight);
+  return [...document.querySelectorAll('div.math')].map(block => {
+    const display = block.querySelector('.MJXc-display');
+    const maths = display && display.querySelector('.mjx-chtml, .MathJax_CHTML');
+    const section = block.closest('section');
+    const heading = section && section.querySelector('h1, h2, h3');
+    return {column: Math.round(column), width: maths ? Math.ceil(Math.max(maths.scrollWidth, display.scrollWidth)) : null,
+            tex: (block.querySelector('script[type^="math/tex"]') || block).textContent.replace(/\\s+/g, ' ').trim().slice(0, 90),
+            section: heading ? heading.textContent.replace('#', '').trim() : ''};
+  });
+}"""
+
+
 def wait_until_rendered(page):
     """Until MathJax is idle and every saved widget view has been replaced by its widget."""
     page.wait_for_load_state("load")
@@ -149,6 +184,8 @@ def offline_reports(browser, site):
                 page.wait_for_load_state()
             wait_until_rendered(page)
             shown = page.evaluate(INSPECT)
+            shown["figures"] = page.evaluate(SHOWN_FIGURES)
+            shown["maths"] = page.evaluate(MATH_WIDTHS)
         except sync_api.TimeoutError as error:
             shown = {"timeout": str(error).splitlines()[0]}
         shown["blocked"] = recorder.blocked[before[0]:]
@@ -189,13 +226,71 @@ def test_every_image_is_loaded_and_described(offline_reports):
                 'e.g. cell metadata {"mystnb": {"image": {"alt": "..."}}}')
 
 
-def test_every_widget_shows_its_saved_state_and_figure(offline_reports):
-    assert sum(r.get("widgetViews", 0) for r in offline_reports.values()) > 0, "no page has a widget"
-    for path, r in offline_reports.items():
-        assert r.get("widgetImages", 0) >= r.get("widgetViews", 0), (
-            f"{path}: {r.get('widgetViews')} saved widgets but only {r.get('widgetImages')} figures shown")
-        if r.get("widgetViews"):
-            assert r["widgetSliders"] > 0, f"{path}: widgets without sliders"
+def saved_widgets(html: str) -> dict[str, dict]:
+    """model id of each saved widget box -> the sha256 of its figure's saved PNG and its alt text."""
+    import base64
+    import hashlib
+    import html as htmllib
+
+    found = re.search(r'<script type="application/vnd.jupyter.widget-state\+json">(.*?)</script>', html, re.S)
+    if not found:
+        return {}
+    state = json.loads(found.group(1).replace("<\\/", "</"))["state"]
+    boxes = {}
+    for model_id, model in state.items():
+        children = [c.removeprefix("IPY_MODEL_") for c in model["state"].get("children", [])]
+        kinds = {state[c]["model_name"]: c for c in children if c in state}
+        if "ImageModel" not in kinds:
+            continue
+        buffer = next(b for b in state[kinds["ImageModel"]].get("buffers", []) if b["path"] == ["value"])
+        alts = [htmllib.unescape(state[c]["state"]["value"]) for c in children
+                if "nnfs-alt" in state[c]["state"].get("_dom_classes", [])]
+        boxes[model_id] = {"sha256": hashlib.sha256(base64.b64decode(buffer["data"])).hexdigest(),
+                           "alt": alts[0] if alts else ""}
+    return boxes
+
+
+# For each saved widget view on the page: the bytes of the figure it shows (sha256) and its alt text.
+SHOWN_FIGURES = """async () => {
+  const hex = (buffer) => [...new Uint8Array(buffer)].map(b => b.toString(16).padStart(2, '0')).join('');
+  const out = [];
+  for (const script of document.querySelectorAll('script[type="application/vnd.jupyter.widget-view+json"]')) {
+    const id = JSON.parse(script.textContent).model_id;
+    const img = script.parentElement.querySelector('img.widget-image');
+    if (!img) { out.push({id, sha256: null}); continue; }
+    const bytes = await (await fetch(img.src)).arrayBuffer();
+    const cell = script.closest('div.cell'), marker = script.parentElement.querySelector('.nnfs-frames');
+    out.push({id, sha256: hex(await crypto.subtle.digest('SHA-256', bytes)), alt: img.getAttribute('alt') || '',
+              visible: img.offsetWidth > 0 && img.offsetHeight > 0 && img.naturalWidth > 0,
+              code: cell ? cell.querySelector('.cell_input pre').textContent : '',
+              view: marker ? JSON.parse(marker.textContent).view : ''});
+  }
+  return out;
+}"""
+
+
+def test_every_widget_shows_its_saved_figure(offline_reports, built_book):
+    """Each widget shows the figure of the cell it stands under (the view that cell makes), the very PNG
+    the notebook saved for it, and that view's description as alt text."""
+    from nnlib.live import view_class
+    pages = [p for p, r in offline_reports.items() if r.get("widgetViews")]
+    assert pages, "no page has a widget"
+    for path in pages:
+        r = offline_reports[path]
+        saved = saved_widgets((built_book / path).read_text(encoding="utf-8"))
+        shown = r["figures"]
+        assert len(shown) == r["widgetViews"] and r["widgetSliders"] > 0, f"{path}: {r['widgetViews']} widgets"
+        for figure in shown:
+            assert figure["id"] in saved, f"{path}: a widget view of an unknown box {figure['id']}"
+            assert figure["visible"], f"{path}: widget {figure['id']} shows no visible figure"
+            assert figure["sha256"] == saved[figure["id"]]["sha256"], (
+                f"{path}: widget {figure['id']} shows another figure than the one its notebook saved")
+            assert figure["alt"] == saved[figure["id"]]["alt"], f"{path}: widget {figure['id']} has another's alt"
+            view = view_class({"view": figure["view"]})
+            assert re.search(rf"\b{view.__name__}\(", figure["code"]), (
+                f"{path}: under the cell {figure['code'][:80]!r} the page shows a {view.__name__}")
+            described = view.alt or " ".join((view.__doc__ or "").split())  # as View.widget describes it
+            assert figure["alt"] == described, f"{path}: the {view.__name__} figure is described as {figure['alt']!r}"
 
 
 def test_launch_buttons_come_from_the_repository_setting(offline_reports):
@@ -239,6 +334,11 @@ def slider_kind(label: str) -> str | None:
     return None
 
 
+def printed(text: str) -> list[str]:
+    """A cell's printed lines, as the reader compares them (trailing spaces and blank lines aside)."""
+    return [line.rstrip() for line in text.strip().splitlines() if line.strip()]
+
+
 def move_slider(page, index: int):
     """Type a new value into slider ``index``'s readout; return how long until its figure changed (s)."""
     return page.evaluate("""async (index) => {
@@ -274,9 +374,12 @@ def test_live_code_runs_the_chapter_and_sliders_redraw(index, built_book, browse
     page = recorder.page()
     page.goto(f"{site}/{path}?jupyter={url}&token={token}")
     wait_until_rendered(page)
+    # every cell's whole printed output (streams and plain-text results, in order), as the book saved it
+    # (textContent: a folded solution's output counts too; visible: whether the reader sees it unfolded)
     saved = page.evaluate("""() => [...document.querySelectorAll('div.cell')].filter(c => c.querySelector('.cell_input pre'))
-        .map(c => { const o = c.querySelector(':scope > .cell_output .output.stream, :scope > .cell_output .output.text_plain');
-                    return o ? o.innerText.trim() : null; })""")
+        .map(c => [...c.querySelectorAll('.cell_output .output.stream, .cell_output .output.text_plain')])
+        .map(outs => ({text: outs.map(o => (o.querySelector('pre') || o).textContent).join('\\n'),
+                       visible: outs.some(o => o.checkVisibility())}))""")
 
     start = time.perf_counter()
     page.click("button.dropdown-toggle[aria-label='Launch interactive content']")
@@ -286,20 +389,29 @@ def test_live_code_runs_the_chapter_and_sliders_redraw(index, built_book, browse
     page.wait_for_function("window.nnfsLive && ['live', 'error'].includes(window.nnfsLive.state)", timeout=240000)
     all_cells = time.perf_counter() - start
     state = page.evaluate("({state: nnfsLive.state, error: nnfsLive.error || null, cells: nnfsLive.cells})")
+    status = page.locator(".nnfs-live-status")
+    expect(status).to_be_visible()
+    expect(status).to_be_in_viewport()
     assert state["state"] == "live", f"{path}: live code did not run every cell: {state}, " \
-                                     f"status: {page.inner_text('.nnfs-live-status')}"
+                                     f"status: {status.inner_text()}"
+    expect(status).to_contain_text("Live: every cell ran")
 
-    # each cell's output under its own cell: the printed text of every cell is what the book saved
-    live = page.evaluate("""() => [...document.querySelectorAll('.thebe-cell, div.cell [data-output]')]
-        .filter(e => e.hasAttribute('data-output')).map(o => o.innerText.trim())""")
+    # each cell's output under its own cell: the whole printed text of every cell is what the book saved
+    live = page.evaluate("""() => [...document.querySelectorAll('div.cell [data-output]')]
+        .map(o => [...o.querySelectorAll('.jp-RenderedText')].map(t => t.textContent).join('\\n'))""")
     assert len(live) == len(saved) == state["cells"], (len(live), len(saved), state)
+    outputs = page.locator("div.cell [data-output]")
     for i, (was, now) in enumerate(zip(saved, live)):
-        if was:
-            assert was.splitlines()[0] in now, f"{path}: cell {i} printed {now[:200]!r}, the book saved {was[:200]!r}"
+        if was["text"].strip() or now.strip():
+            assert printed(now) == printed(was["text"]), (
+                f"{path}: cell {i} printed\n{now[:1500]}\n-- but the book saved --\n{was['text'][:1500]}")
+            if was["visible"]:  # what the reader saw before, they see now
+                expect(outputs.nth(i).locator(".jp-RenderedText").first).to_be_visible()
 
     page.wait_for_function("document.querySelectorAll('.cell_output .widget-slider').length > 0", timeout=30000)
     labels = page.evaluate("[...document.querySelectorAll('.cell_output .widget-slider')]"
                            ".map(s => (s.querySelector('.widget-label') || {}).textContent || '')")
+    expect(page.locator(".cell_output .widget-slider .widget-label").first).to_be_visible()
     timings = []
     for kind in ("weight", "learning rate"):
         for i, label in enumerate(labels):
@@ -324,3 +436,251 @@ def test_live_mode_moved_a_weight_and_a_learning_rate_slider():
     if not MOVED:
         pytest.skip("no live test ran")
     assert kinds == {"weight", "learning rate"}, f"moved only: {MOVED}"
+
+
+# ---- 4: sliders without a kernel -------------------------------------------------------------------
+def frame_manifests(built_book) -> dict[str, dict]:
+    return {f.parent.name: json.loads(f.read_text(encoding="utf-8"))
+            for f in (built_book / "_offline" / "frames").glob("*/frames.json")}
+
+
+def number(text: str) -> float:
+    """A readout as a number (ipywidgets writes minus as U+2212, and 1000 as 1.00e+3)."""
+    return float(text.strip().replace("\u2212", "-"))
+
+
+def reads(text: str, value: float, spec: dict) -> bool:
+    """Whether a slider's readout ``text`` names ``value``, to the digits it shows (.2f, .3g or integer)."""
+    shown = number(text)
+    if spec["integer"]:
+        return shown == value
+    if spec["log"]:
+        return abs(shown - value) <= 0.006 * abs(value)
+    return abs(shown - value) <= 0.006
+
+
+def drag(page, slider, fraction: float) -> None:
+    """Drag a slider's handle with the mouse to ``fraction`` of its track, as a reader does."""
+    slider.scroll_into_view_if_needed()
+    handle = slider.locator(".noUi-handle").bounding_box()
+    track = slider.locator(".noUi-target").bounding_box()
+    y = handle["y"] + handle["height"] / 2
+    page.mouse.move(handle["x"] + handle["width"] / 2, y)
+    page.mouse.down()
+    page.mouse.move(track["x"] + track["width"] * fraction, y, steps=6)
+    page.mouse.up()
+
+
+def open_static(recorder, site, path):
+    page = recorder.page()
+    page.goto(f"{site}/{path}")
+    wait_until_rendered(page)
+    page.wait_for_function("() => window.nnfsStatic && window.nnfsStatic.length === "
+                           "document.querySelectorAll('.cell_output .nnfs-frames').length", timeout=30000)
+    return page
+
+
+def figure_state(page, index):
+    """What figure ``index`` shows: its slider labels and readouts, and its image's address."""
+    return page.evaluate("""(index) => {
+      const figure = window.nnfsStatic[index];
+      const box = figure.el;
+      const img = box.querySelector('img.widget-image');
+      return {key: figure.manifest.key, src: img.getAttribute('src'), loaded: img.complete && img.naturalWidth > 0,
+              readouts: [...box.querySelectorAll('.widget-slider .widget-readout')].map(r => r.textContent)};
+    }""", index)
+
+
+def shown_frame(built_book, manifest, readouts) -> tuple[str, str]:
+    """The picture the readouts call for (at most one slider off its start), and why."""
+    moved = []
+    for spec, text in zip(manifest["sliders"], readouts):
+        matches = [i for i, v in enumerate(spec["values"]) if reads(text, v, spec)]
+        assert len(matches) == 1, f"{spec['name']} reads {text!r}, not one value the build drew: {spec['values']}"
+        i = matches[0]
+        if not reads(text, spec["start"], spec):
+            moved.append((spec["name"], spec["files"][i], spec["values"][i]))
+    assert len(moved) <= 1, f"without a kernel at most one slider may be off its start, readouts {readouts}"
+    return (moved[0][1], f"{moved[0][0]} = {moved[0][2]}") if moved else ("", "start")
+
+
+def test_every_slider_shows_its_drawn_picture_without_a_kernel(built_book, browser, site):
+    """On every page with sliders, drag each slider of each figure: the figure becomes the picture the
+    build drew for the value the readout shows, and that picture is what the view draws there."""
+    import io
+
+    import numpy as np
+    from PIL import Image
+
+    from nnlib.live import view_class
+
+    manifests = frame_manifests(built_book)
+    pages = chapters_with_sliders(built_book)
+    assert pages and manifests, "no page with sliders, or no pictures drawn for them"
+    recorder = Recorder(browser, [site])
+    dragged = 0
+    for path in pages:
+        page = open_static(recorder, site, path)
+        count = page.evaluate("window.nnfsStatic.length")
+        assert count == page.locator(".cell_output .widget-vbox img.widget-image").count(), path
+        for index in range(count):
+            state = figure_state(page, index)
+            manifest = manifests[state["key"]]
+            figure = page.locator(".cell_output .widget-vbox:has(.nnfs-frames)").nth(index)
+            sliders = figure.locator(".widget-slider")
+            assert sliders.count() == len(manifest["sliders"])
+            for i, spec in enumerate(manifest["sliders"]):
+                before = figure_state(page, index)["src"]
+                start = (spec["values"].index(spec["start"])) / (len(spec["values"]) - 1)
+                drag(page, sliders.nth(i), 0.9 if start < 0.5 else 0.1)
+                page.wait_for_timeout(100)
+                state = figure_state(page, index)
+                readout = sliders.nth(i).locator(".widget-readout")
+                expect(readout).to_be_visible()
+                expect(figure.locator("img.widget-image")).to_be_visible()
+                file, why = shown_frame(built_book, manifest, state["readouts"])
+                assert why != "start", f"{path}: dragging {spec['name']} left it at its start ({state['readouts']})"
+                assert state["src"] != before, f"{path}: dragging {spec['name']} did not change the figure"
+                assert state["src"].endswith(f"_offline/frames/{manifest['key']}/{file}"), (
+                    f"{path}: with {why} the figure shows {state['src']}, not {file}")
+                assert state["loaded"], f"{path}: the picture {state['src']} did not load"
+                # the picture itself: what the view draws at that value
+                name, value = why.split(" = ")[0], spec["values"][spec["files"].index(file)]
+                shown = np.asarray(Image.open(built_book / "_offline" / "frames" / manifest["key"] / file).convert("RGB"))
+                drawn = view_class(manifest)(**{**{s["name"]: s["start"] for s in manifest["sliders"]}, name: value})
+                np.testing.assert_array_equal(shown, np.asarray(Image.open(io.BytesIO(drawn.png())).convert("RGB")),
+                                              err_msg=f"{path}: the picture for {why} is not what the view draws")
+                dragged += 1
+        page.close()
+    assert not recorder.errors(), f"console errors: {recorder.errors()}"
+    print(f"\n[static] dragged {dragged} sliders on {len(pages)} pages")
+    recorder.context.close()
+
+
+def test_a_second_slider_says_combining_needs_live_code(built_book, browser, site):
+    recorder = Recorder(browser, [site])
+    path = chapters_with_sliders(built_book)[0]
+    page = open_static(recorder, site, path)
+    manifest = frame_manifests(built_book)[figure_state(page, 0)["key"]]
+    figure = page.locator(".cell_output .widget-vbox:has(.nnfs-frames)").first
+    sliders = figure.locator(".widget-slider")
+    warning = page.locator(".nnfs-static-warning").first
+    drag(page, sliders.nth(0), 0.9)
+    expect(warning).to_be_hidden()  # one slider: nothing to say
+    drag(page, sliders.nth(1), 0.1)
+    expect(warning).to_be_visible()
+    expect(warning).to_contain_text("Combining sliders needs Live Code")
+    expect(warning.locator("button", has_text="Live Code")).to_be_visible()
+    state = figure_state(page, 0)
+    assert reads(state["readouts"][0], manifest["sliders"][0]["start"], manifest["sliders"][0]), state
+    file, why = shown_frame(built_book, manifest, state["readouts"])
+    assert why.startswith(manifest["sliders"][1]["name"]) and state["src"].endswith(file), (why, state)
+    # the message sits beside the figure, above it, and the note before the figure too
+    note = page.locator(".nnfs-static-note").first
+    expect(note).to_be_visible()
+    image = figure.locator("img.widget-image").bounding_box()
+    assert note.bounding_box()["y"] < warning.bounding_box()["y"] < image["y"]
+    # its button without a server: the reader sees why, right there
+    warning.locator("button").click()
+    status = page.locator(".nnfs-live-status")
+    expect(status).to_be_visible()
+    expect(status).to_be_in_viewport()
+    expect(status).to_contain_text("needs a Jupyter server")
+    recorder.context.close()
+
+
+def test_arrow_keys_step_through_the_pictures(built_book, browser, site):
+    recorder = Recorder(browser, [site])
+    path = chapters_with_sliders(built_book)[0]
+    page = open_static(recorder, site, path)
+    manifest = frame_manifests(built_book)[figure_state(page, 0)["key"]]
+    spec = manifest["sliders"][0]
+    handle = page.locator(".cell_output .widget-vbox:has(.nnfs-frames)").first.locator(".noUi-handle").first
+    handle.scroll_into_view_if_needed()
+    handle.focus()
+    for step in (1, 2):
+        page.keyboard.press("ArrowRight")
+        page.wait_for_timeout(100)
+        state = figure_state(page, 0)
+        expected = spec["values"][spec["values"].index(spec["start"]) + step]
+        assert reads(state["readouts"][0], expected, spec), (step, state["readouts"][0], expected)
+        file, _ = shown_frame(built_book, manifest, state["readouts"])
+        assert state["src"].endswith(f"{manifest['key']}/{file}"), state
+    recorder.context.close()
+
+
+def test_every_figure_with_sliders_has_its_note_before_it(built_book, browser, site):
+    recorder = Recorder(browser, [site])
+    for path in chapters_with_sliders(built_book):
+        page = open_static(recorder, site, path)
+        figures = page.locator(".cell_output .widget-vbox:has(.nnfs-frames)")
+        for i in range(figures.count()):
+            note = page.locator(".nnfs-static-note").nth(i)
+            expect(note).to_be_visible()
+            expect(note).to_contain_text("Without a kernel")
+            assert note.bounding_box()["y"] < figures.nth(i).locator("img.widget-image").bounding_box()["y"], path
+        page.close()
+    recorder.context.close()
+
+
+def test_live_code_without_a_server_says_so_where_the_reader_looks(built_book, browser, site):
+    recorder = Recorder(browser, [site])
+    path = chapters_with_sliders(built_book)[-1]
+    page = recorder.page()
+    page.goto(f"{site}/{path}?jupyter=off")
+    wait_until_rendered(page)
+    page.mouse.wheel(0, 3000)  # the reader has scrolled into the chapter
+    page.click("button.dropdown-toggle[aria-label='Launch interactive content']")
+    page.click(".btn-launch-thebe")
+    status = page.locator(".nnfs-live-status")
+    expect(status).to_be_visible()
+    expect(status).to_be_in_viewport()
+    expect(status).to_contain_text("needs a Jupyter server")
+    recorder.context.close()
+
+
+# ---- 5: layout ---------------------------------------------------------------------------------------
+def test_display_equations_fit_the_column_at_1280px(offline_reports):
+    wide = {}
+    for path, r in offline_reports.items():
+        for eq in r.get("maths", []):
+            if eq["width"] is not None and eq["width"] > eq["column"]:
+                wide.setdefault(path, []).append(f"{eq['section']!r}: {eq['width']} px > {eq['column']} px: {eq['tex']}")
+    assert sum(len(r.get("maths", [])) for r in offline_reports.values()) > 0, "no display maths measured"
+    assert not wide, "display equations wider than the text column at 1280 px (split them with aligned):\n" + \
+        "\n".join(f"{p}: {line}" for p, lines in wide.items() for line in lines)
+
+
+def test_no_page_is_wider_than_a_phone(browser, site):
+    context = browser.new_context(viewport={"width": 390, "height": 844}, device_scale_factor=2, is_mobile=True,
+                                  has_touch=True)
+    wide = {}
+    for path in [f"{p}.html" for p in toc_pages()]:
+        page = context.new_page()
+        page.goto(f"{site}/{path}")
+        wait_until_rendered(page)
+        width = page.evaluate("""() => {
+          const vw = document.documentElement.clientWidth;
+          const over = [...document.querySelectorAll('article *')].filter(e => e.getBoundingClientRect().right > vw + 1)
+            .filter(e => !e.closest('.MJXc-display, .cell_output pre, .highlight, .output, .table-wrapper, .nnfs-x-scroll'))
+            .slice(0, 3).map(e => e.tagName.toLowerCase() + '.' + [...e.classList].join('.'));
+          return {page: document.documentElement.scrollWidth, body: document.body.scrollWidth, vw, over};
+        }""")
+        if max(width["page"], width["body"]) > width["vw"]:
+            wide[path] = width
+        page.close()
+    context.close()
+    assert not wide, f"pages wider than a 390 px phone screen (they scroll sideways): {wide}"
+
+
+def test_the_book_has_an_icon(site, built_book):
+    """Every page links an icon that loads, and a browser asking the site root for one finds it."""
+    import urllib.request
+
+    with urllib.request.urlopen(f"{site}/favicon.ico") as response:
+        assert response.status == 200 and response.read(4) == b"\x00\x00\x01\x00"  # an .ico
+    for path in [f"{p}.html" for p in toc_pages()]:
+        found = re.search(r'<link rel="icon" href="([^"]+)"', (built_book / path).read_text(encoding="utf-8"))
+        assert found, f"{path} links no icon"
+        with urllib.request.urlopen(f"{site}/{Path(path).parent.as_posix()}/{found.group(1)}") as response:
+            assert response.status == 200, f"{path}: its icon {found.group(1)} does not load"

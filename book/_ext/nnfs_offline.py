@@ -8,19 +8,36 @@
   Binder, and declare ``const THEBE_JS_URL`` twice on a page (a console
   error). ``_offline/live.js`` runs "Live Code" instead.
 * Gives the theme a valid colour mode, so a first visit logs no error.
+* Draws, for every slider figure on a page, its pictures along each slider
+  (the other sliders at their start values) into ``<site>/_offline/frames/``
+  and tells the page where they are, so ``live.js`` can show the right one
+  when a reader moves a slider without a kernel. ``nnlib.live.View.widget``
+  leaves the view's name and start values in a hidden ``nnfs-frames`` child;
+  the pictures are cached in ``_build/.frames/`` while ``nnlib`` and this file are unchanged.
 
 The script and stylesheet addresses themselves are in ``_config.yml``.
 """
 
 from __future__ import annotations
 
+import hashlib
+import html
 import importlib.util
+import io
+import json
+import shutil
+import sys
+import time
 from pathlib import Path
 
 from sphinx.application import Sphinx
 
 HERE = Path(__file__).resolve().parent
-FETCH = HERE.parent / "_offline" / "fetch_assets.py"
+BOOK = HERE.parent
+FETCH = BOOK / "_offline" / "fetch_assets.py"
+FRAME_CACHE = BOOK.parent / "_build" / ".frames"
+FRAMES_PER_SLIDER = 11
+FRAME_FORMAT = "webp"  # lossless: the very pixels of the figure, about half the size of its PNG
 
 
 def _fetch_assets() -> Path:
@@ -48,10 +65,103 @@ WIDGET_ASSETS = ("(function () { var base = new URL(%%r, document.baseURI).href,
                  " window.require = {paths: paths}; })();" % WIDGET_MODULES)
 
 
+# ---- the pictures along each slider, for pages read without a kernel ------------------------
+def _nnlib_fingerprint() -> str:
+    """Changes whenever anything that draws the figures (nnlib, this file) may have changed."""
+    import matplotlib
+    import PIL
+
+    digest = hashlib.sha1(f"{FRAMES_PER_SLIDER} {FRAME_FORMAT} {matplotlib.__version__} "
+                          f"{PIL.__version__}".encode())
+    for path in sorted([*(BOOK / "nnlib").rglob("*.py"), Path(__file__).resolve()]):
+        digest.update(path.relative_to(BOOK).as_posix().encode() + b"\0" + path.read_bytes())
+    return digest.hexdigest()[:16]
+
+
+def _frame_specs(scripts) -> list[dict]:
+    """The ``nnfs-frames`` markers in a page's saved widget state."""
+    specs = []
+    for script in scripts:
+        attributes = getattr(script, "attributes", {}) or {}
+        if attributes.get("type") != "application/vnd.jupyter.widget-state+json":
+            continue
+        state = json.loads(attributes.get("body") or "{}").get("state", {})
+        for model in state.values():
+            inner = model.get("state", {})
+            if "nnfs-frames" in (inner.get("_dom_classes") or []):
+                specs.append(json.loads(html.unescape(inner.get("value", ""))))
+    return specs
+
+
+def _render(spec: dict, folder: Path) -> dict:
+    """Draw a view's pictures into ``folder``; return what the page needs to know about them."""
+    if str(BOOK) not in sys.path:
+        sys.path.insert(0, str(BOOK))
+    from PIL import Image
+
+    from nnlib.live import frames_key, render_frames, view_class
+
+    if frames_key(spec) != spec.get("key"):
+        raise ValueError(f"the nnfs-frames marker's key does not match its view and values: {spec}")
+    tmp = folder.with_name(folder.name + ".tmp")
+    shutil.rmtree(tmp, ignore_errors=True)
+    tmp.mkdir(parents=True)
+    sliders: dict[str, dict] = {}
+    for name, value, png in render_frames(spec, FRAMES_PER_SLIDER):
+        file = "start" if name is None else f"{name}-{len(sliders.setdefault(name, {'frames': {}})['frames'])}"
+        image = Image.open(io.BytesIO(png)).convert("RGB")
+        image.save(tmp / f"{file}.{FRAME_FORMAT}", format=FRAME_FORMAT, lossless=True, method=4)
+        if name is not None:
+            sliders[name]["frames"][repr(value)] = (value, f"{file}.{FRAME_FORMAT}")
+    cls = view_class(spec)
+    manifest = {"key": spec["key"], "view": spec["view"], "start": f"start.{FRAME_FORMAT}", "sliders": []}
+    for name, slider in cls.sliders.items():
+        values = slider.frame_values(FRAMES_PER_SLIDER)
+        drawn = sliders.get(name, {"frames": {}})["frames"]
+        manifest["sliders"].append({
+            "name": name, "log": slider.log, "integer": slider.integer, "start": spec["values"][name],
+            "values": values,
+            "files": [drawn[repr(v)][1] if repr(v) in drawn else manifest["start"] for v in values],
+        })
+    (tmp / "frames.json").write_text(json.dumps(manifest), encoding="utf-8")
+    shutil.rmtree(folder, ignore_errors=True)
+    tmp.rename(folder)
+    return manifest
+
+
+FRAMES_DRAWN: dict[str, float] = {}  # key -> seconds spent drawing it in this build (0 when cached)
+
+
+def _frames(app: Sphinx, spec: dict) -> dict:
+    """The view's pictures in the built site (drawn, or copied from the cache); their manifest."""
+    cache = FRAME_CACHE / _nnlib_fingerprint() / spec["key"]
+    if not (cache / "frames.json").exists():
+        for old in FRAME_CACHE.glob("*"):  # pictures of an older nnlib are never shown again
+            if old.is_dir() and old != cache.parent:
+                shutil.rmtree(old, ignore_errors=True)
+        start = time.perf_counter()
+        _render(spec, cache)
+        FRAMES_DRAWN[spec["key"]] = time.perf_counter() - start
+    else:
+        FRAMES_DRAWN.setdefault(spec["key"], 0.0)
+    target = Path(app.outdir) / "_offline" / "frames" / spec["key"]
+    if not (target / "frames.json").exists():
+        shutil.copytree(cache, target, dirs_exist_ok=True)
+    return json.loads((cache / "frames.json").read_text(encoding="utf-8"))
+
+
+FRAMES_SCRIPT = "window.nnfsFrames = {base: new URL(%s, document.baseURI).href, views: %s};"
+
+
 def page_context(app: Sphinx, pagename, templatename, context, doctree) -> None:
     scripts = context.get("script_files")
     if scripts is None:
         return
+    specs = _frame_specs(scripts)
+    if specs:
+        views = {spec["key"]: _frames(app, spec) for spec in specs}
+        base = json.dumps(context["pathto"]("_offline/frames/", 1))
+        app.add_js_file(None, priority=400, body=FRAMES_SCRIPT % (base, json.dumps(views, sort_keys=True)))
     for script in list(scripts):
         body = getattr(script, "attributes", {}).get("body", "") or ""
         name = getattr(script, "filename", None) or ""
@@ -63,7 +173,18 @@ def page_context(app: Sphinx, pagename, templatename, context, doctree) -> None:
         app.add_js_file(None, priority=400, body=WIDGET_ASSETS % context["pathto"]("_offline/html-manager/", 1))
 
 
+def build_finished(app: Sphinx, exception) -> None:
+    if FRAMES_DRAWN and exception is None:
+        drawn = {k: t for k, t in FRAMES_DRAWN.items() if t}
+        folder = Path(app.outdir) / "_offline" / "frames"
+        size = sum(f.stat().st_size for f in folder.rglob("*") if f.is_file()) if folder.exists() else 0
+        print(f"nnfs_offline: slider pictures for {len(FRAMES_DRAWN)} figures, {size / 1e6:.1f} MB "
+              f"in _offline/frames ({len(drawn)} drawn in {sum(drawn.values()):.1f} s, the rest cached)")
+    FRAMES_DRAWN.clear()
+
+
 def setup(app: Sphinx) -> dict:
     app.connect("config-inited", config_inited)
+    app.connect("build-finished", build_finished)
     app.connect("html-page-context", page_context, priority=900)
     return {"version": "1.0", "parallel_read_safe": True, "parallel_write_safe": True}

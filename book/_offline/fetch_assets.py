@@ -3,7 +3,14 @@
 The built HTML must work with no network: MathJax 2 (the ipywidgets HTML
 manager expects version 2), require.js, the ipywidgets HTML manager and
 thebe are served from the site's own ``_offline/`` folder. Their exact
-versions are pinned in ``package.json`` beside this file.
+versions are pinned in ``package.json`` beside this file, and each tarball's
+sha512 (npm's own ``integrity`` value, as ``npm view PKG@VERSION
+dist.integrity`` prints it) in ``package-lock.json``: a tarball that does
+not match is refused, whether just fetched or found in the cache.
+
+To change a version: edit ``package.json``, put the new version and its
+``integrity`` in ``package-lock.json`` (``npm view PKG@VERSION dist.integrity``),
+and update ``LAYOUT`` below if the package's files moved.
 
 ``npm pack`` fetches each package's tarball (no dependencies: each ships a
 ready bundle) into ``_build/.npm-assets/`` once; the files the pages use
@@ -16,6 +23,8 @@ Usage: python book/_offline/fetch_assets.py   (the Makefile and the tests run it
 
 from __future__ import annotations
 
+import base64
+import hashlib
 import json
 import shutil
 import subprocess
@@ -49,6 +58,32 @@ def pinned() -> dict[str, str]:
     return versions
 
 
+def integrities(versions: dict[str, str], lock: Path | None = None) -> dict[str, str]:
+    """Each package's pinned sha512 from ``package-lock.json``, checked against ``package.json``'s versions."""
+    lock = lock or HERE / "package-lock.json"
+    if not lock.exists():
+        sys.exit(f"error: {lock} is missing: it pins each package's sha512 (npm view PKG@VERSION dist.integrity)")
+    packages = json.loads(lock.read_text(encoding="utf-8")).get("packages", {})
+    out = {}
+    for name, version in versions.items():
+        entry = packages.get(f"node_modules/{name}", {})
+        if entry.get("version") != version or not str(entry.get("integrity", "")).startswith("sha512-"):
+            sys.exit(f"error: {lock} must pin {name}@{version} with its sha512 integrity (found {entry or 'nothing'});\n"
+                     f"  get it with: npm view {name}@{version} dist.integrity")
+        out[name] = entry["integrity"]
+    return out
+
+
+def check_integrity(path: Path, name: str, version: str, integrity: str) -> None:
+    """Refuse a tarball whose sha512 is not the pinned one (a corrupted download or another file)."""
+    actual = "sha512-" + base64.b64encode(hashlib.sha512(path.read_bytes()).digest()).decode()
+    if actual != integrity:
+        sys.exit(f"error: {path.name} is not the pinned {name}@{version}: its sha512 is\n  {actual}\n"
+                 f"but package-lock.json pins\n  {integrity}\n"
+                 f"Delete {path} and run again to fetch it anew; if it still differs, the registry serves "
+                 f"another file than the one pinned, and nothing from it is used.")
+
+
 def npm() -> str:
     found = shutil.which("npm")
     if not found:
@@ -57,8 +92,8 @@ def npm() -> str:
     return found
 
 
-def tarball(name: str, version: str) -> Path:
-    """The package's tarball in the cache, fetched with `npm pack` when missing."""
+def tarball(name: str, version: str, integrity: str) -> Path:
+    """The package's tarball in the cache, fetched with `npm pack` when missing, its sha512 checked."""
     path = CACHE / "tarballs" / f"{name.lstrip('@').replace('/', '-')}-{version}.tgz"
     if not path.exists():
         path.parent.mkdir(parents=True, exist_ok=True)
@@ -66,15 +101,19 @@ def tarball(name: str, version: str) -> Path:
                                  "--json", "--loglevel=error"], capture_output=True, text=True)
         if result.returncode != 0 or not path.exists():
             sys.exit(f"error: `npm pack {name}@{version}` failed:\n{result.stdout[-2000:]}{result.stderr[-2000:]}")
+    check_integrity(path, name, version, integrity)
     return path
 
 
-def unpack(name: str, version: str) -> Path:
+def unpack(name: str, version: str, integrity: str) -> Path:
     target = CACHE / "packages" / f"{name.lstrip('@').replace('/', '-')}-{version}"
-    if not (target / "package" / "package.json").exists():
+    stamp = target / "integrity"
+    if not ((target / "package" / "package.json").exists() and stamp.exists()
+            and stamp.read_text(encoding="utf-8") == integrity):
         shutil.rmtree(target, ignore_errors=True)
-        with tarfile.open(tarball(name, version)) as tar:
+        with tarfile.open(tarball(name, version, integrity)) as tar:
             tar.extractall(target, filter="data")
+        stamp.write_text(integrity, encoding="utf-8")
     return target / "package"
 
 
@@ -90,12 +129,14 @@ def copy(source: Path, destination: Path) -> None:
 
 def main() -> None:
     versions = pinned()
+    hashes = integrities(versions)
     stamp = SITE / "versions.json"
-    wanted = json.dumps(versions, sort_keys=True, indent=1)
+    wanted = json.dumps({name: [version, hashes[name]] for name, version in versions.items()},
+                        sort_keys=True, indent=1)
     if not (stamp.exists() and stamp.read_text(encoding="utf-8") == wanted):
         shutil.rmtree(SITE, ignore_errors=True)
         for name, version in versions.items():
-            package = unpack(name, version)
+            package = unpack(name, version, hashes[name])
             for inside, outside in LAYOUT[name]:
                 if not (package / inside).exists():
                     sys.exit(f"error: {name}@{version} has no {inside}; update LAYOUT in {__file__}")
@@ -104,6 +145,8 @@ def main() -> None:
         print(f"Fetched {', '.join(f'{n}@{v}' for n, v in versions.items())} into {SITE}")
     for name in OWN_FILES:
         copy(HERE / name, SITE / name)
+    # the pages link the icon (html_favicon); a browser that asks the site root for it finds it too
+    copy(HERE / "favicon.ico", SITE.parent / "favicon.ico")
 
 
 if __name__ == "__main__":

@@ -8,6 +8,13 @@
  *    server, runs the chapter's cells in page order with each output under
  *    its own cell, and the sliders then recompute the figure in the page.
  *    thebe is loaded from this site, never from a CDN.
+ * 3. Sliders without a kernel: the build drew each figure along each slider,
+ *    the other sliders at their start values (book/_ext/nnfs_offline.py puts
+ *    the list in window.nnfsFrames). Moving a slider snaps it to the nearest
+ *    drawn value and shows that picture, so the readout always names what
+ *    the figure shows; moving a second slider puts the first back to its
+ *    start and says, beside the figure, that combining sliders needs Live
+ *    Code. With a kernel (Live Code, JupyterLab) none of this runs.
  *
  * Which server: open any page once with ?jupyter=URL&token=TOKEN (what
  * `make serve` prints); the page keeps both in localStorage for the other
@@ -48,6 +55,150 @@
     observer.observe(document.body, { childList: true, subtree: true, characterData: true });
   }
 
+  // ---- 3. sliders without a kernel --------------------------------------------
+  var FRAMES = window.nnfsFrames || null;
+  var statics = (window.nnfsStatic = []); // one entry per saved widget that has pictures
+
+  function close(a, b) { return Math.abs(a - b) <= 1e-9 * Math.max(1, Math.abs(a), Math.abs(b)); }
+
+  function nearest(spec, value) {
+    var best = 0, bestDistance = Infinity;
+    spec.values.forEach(function (v, i) {
+      var d = spec.log ? Math.abs(Math.log(v) - Math.log(value)) : Math.abs(v - value);
+      if (d < bestDistance) { best = i; bestDistance = d; }
+    });
+    return best;
+  }
+
+  function liveButton(text) {
+    var button = document.createElement("button");
+    button.type = "button";
+    button.className = "nnfs-static-live btn btn-sm btn-outline-primary";
+    button.textContent = text || "Live Code";
+    button.addEventListener("click", function () { startLive(button); });
+    return button;
+  }
+
+  function noteText(figure) {
+    var n = Math.min.apply(null, figure.manifest.sliders.map(function (s) { return s.values.length; }));
+    return "Without a kernel, each slider shows pictures drawn when the book was built (about " + n +
+      " positions per slider, one slider at a time, the others at their start). Live Code recomputes " +
+      "the figure for any setting. ";
+  }
+
+  function labelOf(figure, i) {
+    var model = figure.sliders[i];
+    return (model.get("description") || figure.manifest.sliders[i].name).trim();
+  }
+
+  function showFrame(figure) {
+    var shown = null;
+    figure.sliders.forEach(function (model, i) {
+      var spec = figure.manifest.sliders[i], j = nearest(spec, model.get("value"));
+      if (!close(spec.values[j], spec.start)) shown = spec.files[j];
+    });
+    var img = figure.el.querySelector("img.widget-image");
+    if (!img) return;
+    if (figure.saved === undefined) figure.saved = img.getAttribute("src"); // the notebook's own picture
+    // every slider at its start: the saved picture (the build's start picture is the same figure)
+    var src = shown ? FRAMES.base + figure.manifest.key + "/" + shown : figure.saved;
+    if (img.getAttribute("src") !== src) img.setAttribute("src", src);
+    img.dataset.nnfsFrame = shown ? figure.manifest.key + "/" + shown : "saved";
+  }
+
+  function onSlider(figure, i) {
+    if (live.state !== "idle" || figure.busy) return;
+    var model = figure.sliders[i], spec = figure.manifest.sliders[i], value = model.get("value");
+    var j = nearest(spec, value), was = figure.index[i];
+    if (j === was && !close(value, spec.values[was]) && performance.now() - figure.keyed < 1000) {
+      // an arrow key moves the slider one small step: let it reach the next picture that way
+      j = Math.max(0, Math.min(spec.values.length - 1, was + (value > spec.values[was] ? 1 : -1)));
+    }
+    if (!close(value, spec.values[j])) {
+      model.set("value", spec.values[j]); // the readout then names the value whose picture is shown
+      return;
+    }
+    figure.index[i] = j;
+    if (!close(spec.values[j], spec.start)) {
+      var reset = [];
+      figure.busy = true;
+      figure.sliders.forEach(function (other, k) {
+        var start = figure.manifest.sliders[k].start;
+        if (k !== i && !close(other.get("value"), start)) {
+          figure.index[k] = nearest(figure.manifest.sliders[k], start);
+          other.set("value", start);
+          reset.push(labelOf(figure, k));
+        }
+      });
+      figure.busy = false;
+      if (reset.length) {
+        figure.warning.hidden = false;
+        figure.warning.firstChild.textContent = "Combining sliders needs Live Code: without a kernel this " +
+          "figure shows one slider at a time, so " + reset.join(", ") + (reset.length > 1 ? " went" : " went") +
+          " back to " + (reset.length > 1 ? "their starts" : "its start") + " when you moved " +
+          labelOf(figure, i) + ". ";
+      }
+    }
+    showFrame(figure);
+  }
+
+  function attach(view, el) {
+    if (!FRAMES || !view || !view.model) return;
+    var children = view.model.get("children") || [];
+    var marker = children.find(function (m) { return (m.get("_dom_classes") || []).indexOf("nnfs-frames") >= 0; });
+    if (!marker) return;
+    var spec;
+    try { spec = JSON.parse(new DOMParser().parseFromString(marker.get("value"), "text/html").documentElement.textContent); }
+    catch (e) { console.warn("[frames] unreadable marker", e); return; }
+    var manifest = FRAMES.views[spec.key];
+    var sliders = (children[0] && children[0].get("children")) || [];
+    if (!manifest || sliders.length !== manifest.sliders.length) {
+      console.warn("[frames] no pictures for", spec.view);
+      return;
+    }
+    var figure = { manifest: manifest, sliders: sliders, el: view.el, busy: false,
+                   index: manifest.sliders.map(function (spec) { return nearest(spec, spec.start); }) };
+    var note = document.createElement("div");
+    note.className = "nnfs-static-note";
+    note.setAttribute("role", "note");
+    note.appendChild(document.createTextNode(noteText(figure)));
+    note.appendChild(liveButton());
+    var warning = document.createElement("div");
+    warning.className = "nnfs-static-warning";
+    warning.setAttribute("role", "status");
+    warning.hidden = true;
+    warning.appendChild(document.createTextNode(""));
+    warning.appendChild(liveButton());
+    figure.note = note;
+    figure.warning = warning;
+    var anchor = el && el.parentNode ? el : view.el;
+    anchor.parentNode.insertBefore(note, anchor);
+    anchor.parentNode.insertBefore(warning, anchor);
+    figure.keyed = -Infinity;
+    view.el.addEventListener("keydown", function (event) {
+      if (/^(Arrow|Page)/.test(event.key)) figure.keyed = performance.now();
+    }, true);
+    sliders.forEach(function (model, i) {
+      model.on("change:value", function () { onSlider(figure, i); });
+    });
+    statics.push(figure);
+    statics.sort(function (a, b) { return a.el.compareDocumentPosition(b.el) & Node.DOCUMENT_POSITION_FOLLOWING ? -1 : 1; });
+  }
+
+  // The saved widgets are drawn by the ipywidgets HTML manager (embed-amd.js, on window load):
+  // watch it display each one, to reach the slider and image models behind it.
+  if (FRAMES && typeof window.require === "function" && window.define) {
+    window.require(["@jupyter-widgets/html-manager"], function (manager) {
+      var proto = manager.HTMLManager.prototype, display = proto.display_view;
+      proto.display_view = function (view, el) {
+        var shown = display.apply(this, arguments);
+        Promise.resolve(shown).then(function () { attach(view, el); })
+          .catch(function (e) { console.warn("[frames]", e); });
+        return shown;
+      };
+    });
+  }
+
   // ---- 2. live code ----------------------------------------------------------
   function serverSettings() {
     var params = new URLSearchParams(location.search);
@@ -70,14 +221,20 @@
     return realFetch(resource, init);
   };
 
-  function status(text, kind) {
+  // The status line sits at the top of the article and stays in view while the page scrolls
+  // (live.css); started from a figure's own button, it goes right under that button.
+  function status(text, kind, near) {
     var box = document.querySelector(".nnfs-live-status");
     if (!box) {
       box = document.createElement("div");
       box.className = "nnfs-live-status";
       box.setAttribute("role", "status");
-      var heading = document.querySelector("main h1, article h1, h1");
-      (heading || document.body.firstChild).insertAdjacentElement(heading ? "afterend" : "beforebegin", box);
+      box.setAttribute("aria-live", "polite");
+    }
+    if (near) near.insertAdjacentElement("afterend", box);
+    else if (!box.parentNode) {
+      var article = document.querySelector("article.bd-article") || document.querySelector("main") || document.body;
+      article.insertBefore(box, article.firstChild);
     }
     box.dataset.kind = kind || "info";
     box.textContent = text;
@@ -100,11 +257,14 @@
     document.querySelectorAll("div.cell").forEach(function (cell) {
       var source = cell.querySelector(".cell_input pre");
       if (!source) return; // an input removed from the page cannot run
-      var output = Array.prototype.find.call(cell.children, function (c) { return c.classList.contains("cell_output"); });
+      // A folded cell (hide-cell, hide-output) keeps its output inside its <details>: find it
+      // there, and put a new one there too, so a folded solution's output stays folded.
+      var output = cell.querySelector(".cell_output");
       if (!output) {
         output = document.createElement("div");
         output.className = "cell_output docutils container";
-        cell.appendChild(output);
+        var folded = source.closest("details");
+        (folded && cell.contains(folded) && !cell.classList.contains("tag_hide-input") ? folded : cell).appendChild(output);
       }
       source.setAttribute("data-executable", "true");
       source.setAttribute("data-language", "python");
@@ -123,16 +283,18 @@
 
   var live = (window.nnfsLive = { state: "idle" });
 
-  function startLive() {
+  function startLive(from) {
+    var near = from && from.nodeType === 1 && from.closest(".nnfs-static-note, .nnfs-static-warning");
     if (live.state !== "idle") return live.promise;
     if (!server) {
       status("Live code needs a Jupyter server. In the book's folder run `make serve` and open the address it " +
-        "prints, or open this page with ?jupyter=SERVER_URL&token=TOKEN (see the README).", "error");
+        "prints, or open this page with ?jupyter=SERVER_URL&token=TOKEN (see the README).", "error", near);
       return Promise.resolve(null);
     }
     live.state = "starting";
+    document.body.classList.add("nnfs-live-starting");
     live.clicked = performance.now();
-    status("Starting a Python kernel on " + server.baseUrl + " …");
+    status("Starting a Python kernel on " + server.baseUrl + " …", "info", near);
     live.promise = (window.thebe && window.thebe.bootstrap ? Promise.resolve() : loadScript(ASSETS + "thebe/index.js"))
       .then(function () {
         var cells = markCells();
@@ -193,9 +355,27 @@
     if (!button) return;
     event.preventDefault();
     event.stopImmediatePropagation();
-    startLive();
+    closeMenu(button);
+    startLive(button);
   }, true);
-  function takeOver() { window.initThebe = startLive; window.initThebeSBT = startLive; }
+  // The click never reaches Bootstrap (taken over above), so close the rocket menu here:
+  // left open, it would cover the status line.
+  function closeMenu(button) {
+    var menu = button.closest(".dropdown");
+    if (!menu) return;
+    var toggle = menu.querySelector("[data-bs-toggle=dropdown]");
+    if (toggle && window.bootstrap && window.bootstrap.Dropdown) {
+      window.bootstrap.Dropdown.getOrCreateInstance(toggle).hide();
+      return;
+    }
+    menu.querySelectorAll(".show").forEach(function (e) { e.classList.remove("show"); });
+    if (toggle) toggle.setAttribute("aria-expanded", "false");
+  }
+
+  function takeOver() {
+    window.initThebe = function () { return startLive(); };
+    window.initThebeSBT = window.initThebe;
+  }
   takeOver();
   window.addEventListener("load", takeOver);
 

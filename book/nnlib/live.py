@@ -13,7 +13,10 @@ view subclass listed in :data:`VIEWS`.
 
 from __future__ import annotations
 
+import hashlib
+import importlib
 import io
+import json
 import math
 from dataclasses import dataclass
 
@@ -56,6 +59,23 @@ class Slider:
             out = [self.min + (self.max - self.min) * i / (n - 1) for i in range(n)]
         out = [min(max(v, self.min), self.max) for v in out]  # no rounding past the ends
         return [round(v) for v in out] if self.integer else out
+
+    def frame_values(self, n: int = 11) -> list[float]:
+        """About ``n`` values the static HTML book draws a picture for, start value included.
+
+        Each lies on the slider's own grid (``min`` plus a whole number of
+        steps; for a log slider, in the exponent), so the page can set the
+        slider exactly to the value whose picture it shows.
+        """
+        if self.log:
+            lo = math.log10(self.min)
+            exponents = [lo + round((math.log10(v) - lo) / self.step) * self.step for v in self.values(n)]
+            grid = [10 ** e for e in exponents]
+        else:
+            grid = [self.min + round((v - self.min) / self.step) * self.step for v in self.values(n)]
+        grid = [min(max(v, self.min), self.max) for v in grid + [self.value]]
+        grid = [int(round(v)) if self.integer else float(f"{v:.12g}") for v in grid]
+        return sorted(set(grid))
 
 
 class View:
@@ -181,9 +201,58 @@ class View:
         alt = getattr(self, "alt", "") or " ".join((type(self).__doc__ or "").split())
         described = widgets.HTML(value=html.escape(alt), layout=widgets.Layout(display="none"))
         described.add_class("nnfs-alt")
-        box = widgets.VBox([widgets.HBox(controls, layout=widgets.Layout(flex_flow="row wrap")), image, described])
+        # Which view and start values these are: the HTML book's build draws the pictures along
+        # each slider from it, so that the page can show them without a kernel.
+        frames = widgets.HTML(value=html.escape(json.dumps(self.frames_spec())),
+                              layout=widgets.Layout(display="none"))
+        frames.add_class("nnfs-frames")
+        box = widgets.VBox([widgets.HBox(controls, layout=widgets.Layout(flex_flow="row wrap")), image,
+                            described, frames])
         box.view = self  # lets a curious reader reach the figure's state
         return box
+
+    def frames_spec(self) -> dict:
+        """The view's class and slider values, enough to draw its pictures again elsewhere."""
+        values = {name: (int(v) if self.sliders[name].integer else float(v)) for name, v in self.values.items()}
+        spec = {"view": f"{type(self).__module__}:{type(self).__qualname__}", "values": values}
+        return {**spec, "key": frames_key(spec)}
+
+
+def frames_key(spec: dict) -> str:
+    """A short name for a view and its start values (the folder its pictures go to)."""
+    text = json.dumps({"view": spec["view"], "values": spec["values"]}, sort_keys=True)
+    return hashlib.sha1(text.encode()).hexdigest()[:16]
+
+
+def view_class(spec: dict) -> type[View]:
+    """The View subclass a :meth:`View.frames_spec` names ("module:Class")."""
+    module, _, qualname = spec["view"].partition(":")
+    cls = importlib.import_module(module)
+    for part in qualname.split("."):
+        cls = getattr(cls, part, None)
+    if not (isinstance(cls, type) and issubclass(cls, View)):
+        raise ValueError(f"expected 'module:ViewClass' naming a View subclass, got {spec['view']!r}")
+    return cls
+
+
+def render_frames(spec: dict, n: int = 11):
+    """The pictures of a view along each slider, the other sliders at their start values.
+
+    ``spec`` is what :meth:`View.frames_spec` gives. Yields ``(name, value,
+    png)`` for every slider ``name`` and every value of
+    :meth:`Slider.frame_values` except its start value; the start picture
+    comes first as ``(None, None, png)``. The static HTML book draws these at build time.
+    """
+    cls = view_class(spec)
+    view = cls(**spec["values"])
+    start = dict(view.values)
+    yield None, None, view.png()
+    for name, slider in cls.sliders.items():
+        for value in slider.frame_values(n):
+            if value != start[name]:  # the start picture stands for it
+                view.update(**{name: value})
+                yield name, value, view.png()
+        view.update(**{name: start[name]})
 
 
 def figure(width: float, height: float, ncols: int = 1, dpi: int = View.dpi, **kwargs):
