@@ -17,6 +17,7 @@ import signal
 import socket
 import subprocess
 import sys
+import tempfile
 import threading
 from pathlib import Path
 
@@ -101,41 +102,44 @@ def total(rows: dict, student: str) -> float:
     return sum(row["score"] for (who, _), row in rows.items() if who == student)
 
 
-def namespace_depth(status: Path) -> int:
-    for line in status.read_text().splitlines():
-        if line.startswith("NSpid:"):
-            return len(line.split()) - 1
-    return 1
-
-
-def sandbox_processes() -> list[str]:
-    """Command lines of every process grading could have left: sandboxes, runners, and anything
-    living in a sandbox's own pid namespace (the kernels, whatever they started)."""
-    ours = namespace_depth(Path("/proc/self/status"))
+def sandbox_processes(scratch: Path) -> list[str]:
+    """Command lines of every process this test's grading could have left: the sandboxes, whose
+    command lines name this test's scratch folder, and everything inside them, orphans too (their
+    mount table binds a file from that folder)."""
+    marker = f"{scratch.parent.name}/{scratch.name}"
     found = []
     for entry in Path("/proc").iterdir():
-        if not entry.name.isdigit():
+        if not entry.name.isdigit() or entry.name == str(os.getpid()):
             continue
         try:
             command = (entry / "cmdline").read_bytes().replace(b"\0", b" ").decode(errors="replace")
-            nested = namespace_depth(entry / "status") > ours
+            mounts = (entry / "mountinfo").read_text(errors="replace") if marker not in command else ""
         except OSError:
             continue
-        if nested or any(mark in command for mark in ("bwrap ", "/opt/nnfs/runner.py", "sandbox_runner.py")):
+        if marker in command or marker in mounts:
             found.append(command[:200])
     return found
 
 
-def left_behind(patience: float = 10.0) -> list[str]:
-    """The sandbox processes still there once the dying ones (killed, not yet reaped by the
-    kernel: no command line left) have had ``patience`` seconds to go."""
+def left_behind(scratch: Path, patience: float = 10.0) -> list[str]:
+    """This test's sandbox processes still there once the dying ones (killed, not yet reaped:
+    no command line left) have had ``patience`` seconds to go."""
     waited = threading.Event()
     for _ in range(int(patience / 0.05)):
-        found = sandbox_processes()
+        found = sandbox_processes(scratch)
         if not found or any(found):  # none at all, or a live one with a command line: answer now
             return found
         waited.wait(0.05)
-    return sandbox_processes()
+    return sandbox_processes(scratch)
+
+
+@pytest.fixture
+def scratch(tmp_path, monkeypatch) -> Path:
+    """A folder of this test's own for the grader's temporary folders (and so its sandboxes)."""
+    folder = tmp_path / "scratch"
+    folder.mkdir()
+    monkeypatch.setattr(tempfile, "tempdir", str(folder))
+    return folder
 
 
 # ------------------------------------------------------------------------------------ generation
@@ -287,7 +291,7 @@ def listener():
     server.close()
 
 
-def test_a_class_of_broken_and_hostile_submissions(generated, tmp_path, listener):
+def test_a_class_of_broken_and_hostile_submissions(generated, tmp_path, listener, scratch):
     sandbox_or_skip()
     port, heard = listener
     folder, out = tmp_path / "class", tmp_path / "grades"
@@ -374,7 +378,7 @@ for address in [("127.0.0.1", {port}), ("10.0.0.1", 80), ("1.1.1.1", 443)]:
         "the submissions folder was changed"
     assert hashlib.sha256(source_master.read_bytes()).hexdigest() == master_before
     assert heard == [], "a submission reached a server on the teacher's machine"
-    assert left_behind() == [], "grading left processes behind"
+    assert left_behind(scratch) == [], "grading left processes behind"
     assert (out / "grades.csv.~1~").read_text(encoding="utf-8") == sentinel, "the earlier grades were lost"
     on_disk = classroom_rows(out)
     assert {key: row["score"] for key, row in on_disk.items()} == {key: row["score"] for key, row in rows.items()}
@@ -407,7 +411,7 @@ for address in [("127.0.0.1", {port}), ("10.0.0.1", 80), ("1.1.1.1", 443)]:
         assert status(cheat) == {"failed tests"}
 
 
-def test_ctrl_c_writes_nothing_and_leaves_nothing_running(generated, tmp_path):
+def test_ctrl_c_writes_nothing_and_leaves_nothing_running(generated, tmp_path, scratch):
     sandbox_or_skip()
     folder, out = tmp_path / "subs", tmp_path / "grades"
     for student in ("a", "b"):
@@ -418,8 +422,9 @@ def test_ctrl_c_writes_nothing_and_leaves_nothing_running(generated, tmp_path):
               f"from pathlib import Path; sys.exit(classroom.main(['grade', 'neuron', {str(folder)!r}, "
               f"'--out', {str(out)!r}, '--timeout', '120', '--jobs', '2', "
               f"'--autograder', {str(generated / 'autograder' / 'neuron.zip')!r}]))")
-    process = subprocess.Popen([sys.executable, "-c", script], stderr=subprocess.PIPE, text=True)
-    while len([p for p in sandbox_processes() if "ipykernel_launcher" in p]) < 2:  # both kernels started
+    process = subprocess.Popen([sys.executable, "-c", script], stderr=subprocess.PIPE, text=True,
+                               env={**os.environ, "TMPDIR": str(scratch)})
+    while len([p for p in sandbox_processes(scratch) if "ipykernel_launcher" in p]) < 2:  # both kernels
         try:
             process.wait(timeout=0.1)
         except subprocess.TimeoutExpired:
@@ -431,7 +436,7 @@ def test_ctrl_c_writes_nothing_and_leaves_nothing_running(generated, tmp_path):
     assert "no grades were written" in err
     assert (out / "grades.csv").read_text(encoding="utf-8") == "earlier\n"
     assert sorted(path.name for path in out.iterdir()) == ["grades.csv"]
-    assert left_behind() == []
+    assert left_behind(scratch) == []
 
 
 def test_without_a_sandbox_grading_still_works(generated, tmp_path):
