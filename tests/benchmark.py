@@ -7,7 +7,7 @@ view), after the one full render the widget makes when it first appears.
 
     make bench        (or: .venv/bin/python tests/benchmark.py [--moves N])
 
-Targets: median under 50 ms, worst under 150 ms. This prints; it asserts nothing.
+Targets: median under 30 ms, worst under 150 ms. This prints; it asserts nothing.
 """
 
 from __future__ import annotations
@@ -23,7 +23,7 @@ sys.path.insert(0, str(Path(__file__).resolve().parent.parent / "book"))
 import nnlib.views  # noqa: E402,F401  (imports every chapter's views)
 from nnlib.live import VIEWS  # noqa: E402
 
-MEDIAN_TARGET_MS, WORST_TARGET_MS = 50, 150
+MEDIAN_TARGET_MS, WORST_TARGET_MS = 30, 150
 
 
 def moves(view_class, n_moves):
