@@ -138,3 +138,18 @@ def test_the_version_check_reads_both_bundle_forms(wanted, have, ok):
     requests = shared_requests(text)
     assert len(requests) == (1 if wanted.startswith("^") else 2), (text, requests)
     assert all(satisfied(request, numbers(have)) is ok for _, _, request in requests)
+
+
+def test_the_installer_counts_what_pip_fetches():
+    sys.path.insert(0, str(ROOT / "tools"))
+    try:
+        import install_venv
+    finally:
+        sys.path.pop(0)
+    name = install_venv.fetched_file
+    assert name("  Downloading numpy-2.2.6-cp310-cp310-manylinux_2_17_x86_64.whl (16.4 MB)") == "numpy"
+    assert name("Processing /opt/files/pexpect-4.9.0-py2.py3-none-any.whl (from -r x)") == "pexpect"
+    assert name("  Using cached jupyter_book-1.0.4.post1-py3-none-any.whl (45 kB)") == "jupyter_book"
+    assert name("  Downloading sympy-1.14.0-py3-none-any.whl.metadata (12 kB)") is None
+    assert name("Collecting numpy==2.2.6 (from -r requirements-grading.txt (line 9))") is None
+    assert set(install_venv.packages_for_this_python(LOCK)) == set(locked_pins(LOCK))
