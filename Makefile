@@ -71,8 +71,17 @@ chromium:
 	    echo "note: no Chromium, so the browser tests will be skipped; to enable them: sudo apt-get install chromium"; \
 	  fi; }
 
+# The chapters are marked trusted (jupyter trust signs them in your Jupyter data folder), so
+# JupyterLab shows their saved sliders and figures at once instead of "VBox(children=...".
+# JupyterLab's news feed (and its "get notified about news?" question) and update check would
+# ask the network: all off. As root (a container) JupyterLab starts only with --allow-root.
 lab: $(READY) student-notebooks
-	$(BIN)/jupyter lab book/01_neuron.ipynb
+	@$(BIN)/jupyter trust book/*.ipynb >/dev/null
+	@grep -qs apputils-extension:announcements $(VENV)/etc/jupyter/labconfig/page_config.json || \
+	  $(BIN)/jupyter labextension disable --level=sys_prefix @jupyterlab/apputils-extension:announcements >/dev/null 2>&1
+	$(BIN)/jupyter lab --LabApp.news_url=None \
+	  --LabApp.check_for_updates_class=jupyterlab.NeverCheckForUpdate \
+	  $(if $(filter 0,$(shell id -u)),--allow-root) book/01_neuron.ipynb
 
 # Teachers: the student notebooks, autograder archives and solutions of every assignment
 # (assignments/source/) into _build/assignments/, each solution checked against its tests.
