@@ -1,5 +1,6 @@
-# The book's commands. Each sets up .venv from requirements.txt first, so a
-# fresh clone needs only Python 3.10+, git and make.
+# The book's commands. Each sets up .venv from the lock first (requirements-grading.txt:
+# every package, pinned with its hashes), so a fresh clone needs only Python 3.10 to 3.13,
+# git and make.
 #
 #   make book    build the HTML book into _build/html (the default)
 #   make test    run every test (what CI runs)
@@ -9,17 +10,24 @@
 #   make notebooks  re-run every notebook in place (after editing one)
 #   make assignments  generate the student notebooks and autograder archives (teachers)
 #   make grade ASSIGNMENT=neuron SUBMISSIONS=folder  grade a folder of submissions (teachers)
+#   make lock    after editing requirements.in or requirements-grading.in: re-resolve the locks
+#   make lock UPGRADE=1  the same, moving every transitive pin to its newest allowed version
 
 PYTHON ?= python3
 VENV   := .venv
 BIN    := $(VENV)/bin
 READY  := $(VENV)/.ready
+# The whole environment, book and grading, with hashes; requirements.txt is its book-only part.
+LOCK   := requirements-grading.txt
+# A venv's scripts and kernel.json hold its absolute path: a checkout moved or copied to
+# another folder keeps a .venv whose commands fail. Seen by a script not naming this .venv.
+MOVED  := $(shell test -f $(BIN)/jupyter && ! head -n 2 $(BIN)/jupyter | grep -qF "$(realpath $(VENV))/bin/" && echo yes)
 # Use the venv's own Jupyter kernel and config, never one installed elsewhere.
 export JUPYTER_PATH := $(abspath $(VENV))/share/jupyter
 export JUPYTER_PLATFORM_DIRS := 1
 export PYDEVD_DISABLE_FILE_VALIDATION := 1
 
-.PHONY: book test lab bench bench-grading notebooks clean serve npm chromium assignments grade sandbox student-notebooks
+.PHONY: lock FORCE book test lab bench bench-grading notebooks clean serve npm chromium assignments grade sandbox student-notebooks
 book: $(READY) npm
 	@rm -rf _build/html
 	$(BIN)/jupyter-book build . --all -W -n --keep-going
@@ -63,8 +71,17 @@ chromium:
 	    echo "note: no Chromium, so the browser tests will be skipped; to enable them: sudo apt-get install chromium"; \
 	  fi; }
 
+# The chapters are marked trusted (jupyter trust signs them in your Jupyter data folder), so
+# JupyterLab shows their saved sliders and figures at once instead of "VBox(children=...".
+# JupyterLab's news feed (and its "get notified about news?" question) and update check would
+# ask the network: all off. As root (a container) JupyterLab starts only with --allow-root.
 lab: $(READY) student-notebooks
-	$(BIN)/jupyter lab book/01_neuron.ipynb
+	@$(BIN)/jupyter trust book/*.ipynb >/dev/null
+	@grep -qs apputils-extension:announcements $(VENV)/etc/jupyter/labconfig/page_config.json || \
+	  $(BIN)/jupyter labextension disable --level=sys_prefix @jupyterlab/apputils-extension:announcements >/dev/null 2>&1
+	$(BIN)/jupyter lab --LabApp.news_url=None \
+	  --LabApp.check_for_updates_class=jupyterlab.NeverCheckForUpdate \
+	  $(if $(filter 0,$(shell id -u)),--allow-root) book/01_neuron.ipynb
 
 # Teachers: the student notebooks, autograder archives and solutions of every assignment
 # (assignments/source/) into _build/assignments/, each solution checked against its tests.
@@ -115,17 +132,39 @@ notebooks: $(READY)
 	$(BIN)/jupyter nbconvert --to notebook --execute --inplace \
 	  --ExecutePreprocessor.timeout=300 --ExecutePreprocessor.kernel_name=python3 book/*.ipynb
 
-$(READY): requirements.txt requirements-grading.txt
-	@$(PYTHON) -c 'import sys; sys.exit(sys.version_info < (3, 10))' || \
-	  { echo "error: Python 3.10 or newer is needed; '$(PYTHON)' is $$($(PYTHON) --version 2>&1)" >&2; exit 1; }
-	@test -x $(BIN)/python || $(PYTHON) -m venv $(VENV) || { \
+FORCE:
+$(READY): $(LOCK) requirements.txt $(if $(MOVED),FORCE)
+	@$(PYTHON) -c 'import sys; sys.exit(not (3, 10) <= sys.version_info[:2] <= (3, 13))' || \
+	  { echo "error: Python 3.10 to 3.13 is needed (the lock is tested there); '$(PYTHON)' is $$($(PYTHON) --version 2>&1)." >&2; \
+	    echo "  Name another one, e.g.: make $(or $(MAKECMDGOALS),book) PYTHON=python3.12" >&2; exit 1; }
+	@if [ -n "$(MOVED)" ]; then \
+	  echo "This checkout was moved or copied: $(VENV) still points to $$(head -n 2 $(BIN)/jupyter | grep -o '/[^ "]*/bin/' | head -n 1 | sed 's,/bin/$$,,')"; \
+	  echo "(its scripts and kernel.json hold that path: they would fail, or run that other checkout's"; \
+	  echo "environment). Removing $(VENV) and installing it again here, in $(abspath $(VENV))."; \
+	  rm -rf $(VENV); fi
+	@test -x $(BIN)/python || { echo "Creating $(VENV) with $$($(PYTHON) --version 2>&1) ($(PYTHON))"; $(PYTHON) -m venv $(VENV); } || { \
 	  echo "python3 -m venv failed; installing Debian's python3-venv" >&2; rm -rf $(VENV); \
 	  apt-get update -qq && apt-get install -y -qq python3-venv && $(PYTHON) -m venv $(VENV); }
-	$(BIN)/python -m pip install --quiet --upgrade pip
-	$(BIN)/python -m pip install --quiet -r requirements.txt
-	$(BIN)/python -m pip install --quiet -r requirements-grading.txt -c requirements.txt
-	$(BIN)/python -m ipykernel install --sys-prefix --name python3 --display-name "Python 3 (book)" >/dev/null
+	@echo "Installing the book's locked environment into $(VENV) ($(LOCK), every package with its hash)."
+	@echo "This takes 1 to 2 minutes on a fast connection (it fetches about 180 MB and fills 840 MB),"
+	@echo "longer on a slow one; later commands skip it until the lock changes."
+	@$(BIN)/python tools/install_venv.py $(LOCK)
+	@$(BIN)/python -m ipykernel install --sys-prefix --name python3 --display-name "Python 3 (book)" >/dev/null
 	@touch $@
+	@echo "$(VENV) is ready."
+
+# Re-resolve the locks from the short hand-edited lists (requirements.in, requirements-grading.in)
+# for every Python from 3.10 and every platform, with hashes, using uv from PyPI in a throwaway
+# venv. Review the diff, run make test, commit the .in and .txt files together.
+UV_VERSION := 0.13.9
+UV_FLAGS    = --universal --python-version 3.10 --generate-hashes --no-strip-extras \
+              --custom-compile-command "make lock" --quiet $(if $(UPGRADE),--upgrade)
+lock:
+	@test -x _build/uv/bin/uv || { rm -rf _build/uv && $(PYTHON) -m venv _build/uv && \
+	  _build/uv/bin/python -m pip install --quiet uv==$(UV_VERSION); }
+	_build/uv/bin/uv pip compile $(UV_FLAGS) requirements.in requirements-grading.in -o requirements-grading.txt
+	_build/uv/bin/uv pip compile $(UV_FLAGS) requirements.in -c requirements-grading.txt -o requirements.txt
+	@echo "Locked $$(grep -c '^[a-zA-Z]' $(LOCK)) pins of $$(grep '^[a-zA-Z]' $(LOCK) | sed -e 's/=.*//' -e 's/\[.*//' | sort -u | wc -l) packages (the book's part, requirements.txt: $$(grep '^[a-zA-Z]' requirements.txt | sed -e 's/=.*//' -e 's/\[.*//' | sort -u | wc -l))."
 
 clean:
 	rm -rf _build .pytest_cache
