@@ -36,6 +36,7 @@ import time
 from pathlib import Path
 
 import pytest
+import yaml
 
 from conftest import ROOT, toc_pages
 
@@ -135,6 +136,9 @@ INSPECT = """() => {
     widgetImages: [...document.querySelectorAll('img.widget-image')].filter(i => visible(i) && i.naturalWidth > 0).length,
     widgetSliders: document.querySelectorAll('.widget-slider').length,
     launch: [...document.querySelectorAll('.dropdown-launch-buttons a, .dropdown-download-buttons a')].map(a => a.href),
+    header: [...document.querySelectorAll('.bd-header-article a[href], .article-header-buttons a[href]')]
+            .map(a => a.href),
+    headerLive: [...document.querySelectorAll('.article-header-buttons .btn-launch-thebe')].filter(visible).length,
   };
 }"""
 
@@ -293,14 +297,24 @@ def test_every_widget_shows_its_saved_figure(offline_reports, built_book):
             assert figure["alt"] == described, f"{path}: the {view.__name__} figure is described as {figure['alt']!r}"
 
 
-def test_launch_buttons_come_from_the_repository_setting(offline_reports):
+def test_header_links_lead_somewhere_real(offline_reports, site):
+    """repository.url is unset in _config.yml: no button may point at a placeholder repository
+    (no GitHub, issues, Binder, Colab or JupyterHub link), while each chapter keeps Live Code and
+    the download of its notebook. With a repository set, the extension turns the buttons on
+    (tests/test_offline_assets.py)."""
+    repository = yaml.safe_load((ROOT / "_config.yml").read_text(encoding="utf-8"))["repository"]
+    assert not repository.get("url"), "this test is written for the book as committed: no repository set"
     chapters = [p for p, r in offline_reports.items() if r.get("widgetViews")]
+    assert chapters
+    for path, report in offline_reports.items():
+        for link in report["header"] + report["launch"]:
+            assert link.startswith(site) or link.startswith("javascript:"), f"{path}: a header link leaves the site: {link}"
     for path in chapters:
-        links = " ".join(offline_reports[path]["launch"])
+        report = offline_reports[path]
         notebook = path.replace(".html", ".ipynb")
-        assert f"colab.research.google.com/github/nn-from-scratch/book/blob/main/{notebook}" in links
-        assert "urlpath=lab/tree/" in links, "no JupyterLab launch link"
-        assert f"_sources/{notebook}" in links, "no download link for the notebook"
+        assert any(link.endswith(f"_sources/{notebook}") for link in report["launch"]), \
+            f"{path}: no download link for the notebook"
+        assert report["headerLive"] == 1, f"{path}: no Live Code button in the header"
 
 
 # ---- 3: live mode ---------------------------------------------------------------------------------
@@ -382,8 +396,7 @@ def test_live_code_runs_the_chapter_and_sliders_redraw(index, built_book, browse
                        visible: outs.some(o => o.checkVisibility())}))""")
 
     start = time.perf_counter()
-    page.click("button.dropdown-toggle[aria-label='Launch interactive content']")
-    page.click(".btn-launch-thebe")
+    page.click(".article-header-buttons .btn-launch-thebe")
     page.wait_for_function("window.nnfsLive && window.nnfsLive.firstOutput", timeout=120000)
     first_output = time.perf_counter() - start
     page.wait_for_function("window.nnfsLive && ['live', 'error'].includes(window.nnfsLive.state)", timeout=240000)
@@ -630,8 +643,7 @@ def test_live_code_without_a_server_says_so_where_the_reader_looks(built_book, b
     page.goto(f"{site}/{path}?jupyter=off")
     wait_until_rendered(page)
     page.mouse.wheel(0, 3000)  # the reader has scrolled into the chapter
-    page.click("button.dropdown-toggle[aria-label='Launch interactive content']")
-    page.click(".btn-launch-thebe")
+    page.click(".article-header-buttons .btn-launch-thebe")
     status = page.locator(".nnfs-live-status")
     expect(status).to_be_visible()
     expect(status).to_be_in_viewport()

@@ -78,3 +78,20 @@ def test_a_lock_without_the_version_is_refused(fetch, tmp_path):
     lock.write_text(json.dumps({"packages": {"node_modules/demo": {"version": "0.9.0", "integrity": "sha512-x"}}}))
     with pytest.raises(SystemExit, match=r"(?s)must pin demo@1.0.0 .*npm view demo@1.0.0 dist.integrity"):
         fetch.integrities({"demo": "1.0.0"}, lock)
+
+
+def test_header_buttons_follow_the_repository_setting():
+    """Without repository.url no button may lead to a placeholder; with it, all of them appear."""
+    spec = importlib.util.spec_from_file_location("nnfs_offline_under_test", ROOT / "book" / "_ext" / "nnfs_offline.py")
+    module = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(module)
+    launchers = {"binderhub_url": "https://mybinder.org", "colab_url": "https://colab.research.google.com",
+                 "jupyterhub_url": "https://hub.example.edu", "thebe": True}
+    unset = module.repository_buttons({"repository_url": "", "launch_buttons": launchers})
+    assert unset["use_repository_button"] is False and unset["use_issues_button"] is False
+    assert unset["launch_buttons"]["thebe"] is True
+    assert not any(unset["launch_buttons"][key] for key in ("binderhub_url", "colab_url", "jupyterhub_url"))
+    published = module.repository_buttons({"repository_url": "https://github.com/owner/book",
+                                           "launch_buttons": launchers})
+    assert published["use_repository_button"] is True and published["use_issues_button"] is True
+    assert published["launch_buttons"] == launchers

@@ -54,6 +54,26 @@ def config_inited(app: Sphinx, config) -> None:
         config.html_extra_path = [*config.html_extra_path, str(site)]
     # the theme's first-visit colour mode ("" makes pydata-sphinx-theme log an error)
     config.html_context = {"default_mode": "auto", **(config.html_context or {})}
+    config.html_theme_options = repository_buttons(config.html_theme_options or {})
+
+
+NEEDS_REPOSITORY = ("binderhub_url", "colab_url", "jupyterhub_url", "deepnote_url", "jupyterlite_url")
+"""Launchers that open the chapter from the published repository."""
+
+
+def repository_buttons(options: dict) -> dict:
+    """The header buttons that fit ``repository.url``: with it, the GitHub and issues buttons
+    and every launcher; without it none of them (no link may lead nowhere), while Live Code
+    (live.js adds its own button) and the .ipynb download stay."""
+    options = dict(options)
+    if options.get("repository_url"):
+        options.setdefault("use_repository_button", True)
+        options.setdefault("use_issues_button", True)
+    else:
+        options.update(use_repository_button=False, use_issues_button=False, use_edit_page_button=False)
+        options["launch_buttons"] = {**(options.get("launch_buttons") or {}),
+                                     **{key: "" for key in NEEDS_REPOSITORY}}
+    return options
 
 
 WIDGET_MODULES = ["@jupyter-widgets/base", "@jupyter-widgets/base7", "@jupyter-widgets/controls",

@@ -4,7 +4,7 @@
  *    nnlib's View.widget() puts the figure's description in a hidden HTML
  *    widget (class nnfs-alt) beside the image; this copies it into the
  *    <img>'s alt, for saved and live widgets alike.
- * 2. Live code: "Live Code" (the rocket menu) starts a kernel on a Jupyter
+ * 2. Live code: "Live Code" (the header button) starts a kernel on a Jupyter
  *    server, runs the chapter's cells in page order with each output under
  *    its own cell, and the sliders then recompute the figure in the page.
  *    thebe is loaded from this site, never from a CDN.
@@ -372,6 +372,22 @@
     if (toggle) toggle.setAttribute("aria-expanded", "false");
   }
 
+  // With no published repository (repository.url unset in _config.yml) the theme draws no
+  // rocket menu, so a chapter gets its own "Live Code" button in the header.
+  function addHeaderButton() {
+    if (document.querySelector(".btn-launch-thebe, .thebe-launch-button")) return;
+    if (!document.querySelector("div.cell .cell_input")) return;
+    var bar = document.querySelector(".article-header-buttons");
+    if (!bar) return;
+    var button = document.createElement("button");
+    button.type = "button";
+    button.className = "btn btn-sm btn-launch-thebe nnfs-header-live";
+    button.title = "Live Code: run this chapter on a Jupyter kernel";
+    button.setAttribute("aria-label", "Live Code: run this chapter on a Jupyter kernel");
+    button.innerHTML = '<i class="fas fa-rocket" aria-hidden="true"></i> <span>Live Code</span>';
+    bar.insertBefore(button, bar.firstChild);
+  }
+
   function takeOver() {
     window.initThebe = function () { return startLive(); };
     window.initThebeSBT = window.initThebe;
@@ -379,6 +395,11 @@
   takeOver();
   window.addEventListener("load", takeOver);
 
-  if (document.readyState === "loading") document.addEventListener("DOMContentLoaded", startObserving);
-  else startObserving();
+  if (document.readyState === "loading") {
+    document.addEventListener("DOMContentLoaded", addHeaderButton);
+    document.addEventListener("DOMContentLoaded", startObserving);
+  } else {
+    addHeaderButton();
+    startObserving();
+  }
 })();

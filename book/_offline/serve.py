@@ -117,7 +117,7 @@ def main() -> None:
         page = args.page if (args.html / args.page).exists() else "index.html"
         print(f"\nThe book:        {origin}/\n"
               f"Jupyter server:  {jupyter_url} (token {token}, allows only {origin})\n\n"
-              f"Open this address (it tells the pages where the kernel is), then click the rocket, \"Live Code\":\n\n"
+              f"Open this address (it tells the pages where the kernel is), then click \"Live Code\" in the page header:\n\n"
               f"    {origin}/{page}?jupyter={quote(jupyter_url, safe='')}&token={token}\n\n"
               f"Ctrl-C stops both servers.", flush=True)
         while jupyter.poll() is None:
