@@ -6,7 +6,7 @@
 #   make test    run every test (what CI runs)
 #   make lab     open the notebooks in JupyterLab, sliders live
 #   make serve   serve the built book with a local Jupyter server: "Live Code" in the pages
-#   make bench   time one slider move of every interactive figure
+#   make bench   time one slider move of every interactive figure (and end to end in JupyterLab)
 #   make notebooks  re-run every notebook in place (after editing one)
 #   make assignments  generate the student notebooks and autograder archives (teachers)
 #   make grade ASSIGNMENT=neuron SUBMISSIONS=folder  grade a folder of submissions (teachers)
