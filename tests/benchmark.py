@@ -75,10 +75,7 @@ def time_view(view_class, n_moves):
 
 # -- end to end, in JupyterLab -------------------------------------------------------
 
-CHROMIUM = os.environ.get("CHROMIUM", "/usr/bin/chromium")
-CHROMIUM_ARGS = ["--headless", "--no-sandbox", "--disable-gpu", "--disable-quic",
-                 "--no-first-run", "--disable-background-networking",
-                 "--disable-component-update", "--disable-sync"]
+from browsers import CHROMIUM, CHROMIUM_ARGS  # noqa: E402  (tests/browsers.py, beside this script)
 TOKEN = "bench-token"
 E2E_MEDIAN_TARGET_MS, E2E_WORST_TARGET_MS = 60, 150
 MOVE_TIMEOUT_MS = 3000  # a move with no new picture after this long counts as lost

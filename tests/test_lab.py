@@ -21,14 +21,9 @@ import pytest
 
 from conftest import ROOT
 
-CHROMIUM = os.environ.get("CHROMIUM", "/usr/bin/chromium")
-CHROMIUM_ARGS = ["--headless", "--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run",
-                 "--disable-background-networking", "--disable-component-update", "--disable-sync"]
-if not (Path(CHROMIUM).exists() or shutil.which("chromium")):
-    if os.environ.get("CI") == "true":
-        pytest.fail("CI=true but no Chromium at /usr/bin/chromium", pytrace=False)
-    pytest.skip("needs Debian's Chromium: sudo apt-get install chromium", allow_module_level=True)
-sync_api = pytest.importorskip("playwright.sync_api")
+from browsers import chromium, require_playwright  # noqa: E402
+
+sync_api = require_playwright()
 
 BIN = Path(sys.executable).parent
 TOKEN = "lab-test-token"
@@ -89,10 +84,8 @@ def lab(tmp_path_factory):
 
 @pytest.fixture(scope="module")
 def browser():
-    with sync_api.sync_playwright() as playwright:
-        chromium = playwright.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS)
-        yield chromium
-        chromium.close()
+    with chromium(sync_api) as launched:
+        yield launched
 
 
 def open_chapter(browser, url: str, name: str):
