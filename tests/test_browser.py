@@ -31,7 +31,6 @@ import json
 import os
 import re
 import secrets
-import shutil
 import time
 from pathlib import Path
 
@@ -40,25 +39,10 @@ import yaml
 
 from conftest import ROOT, toc_pages
 
-CHROMIUM = os.environ.get("CHROMIUM", "/usr/bin/chromium")
-CHROMIUM_ARGS = ["--headless", "--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run",
-                 "--disable-background-networking", "--disable-component-update", "--disable-sync"]
-ENABLE = ("browser tests need Debian's Chromium at /usr/bin/chromium: run `make test` as root (it installs it "
-          "with apt), or `sudo apt-get install chromium`, then `make test` again")
+from browsers import chromium, require_playwright  # noqa: E402
 
-if not (Path(CHROMIUM).exists() or shutil.which("chromium")):
-    if os.environ.get("CI") == "true":
-        pytest.fail(f"CI=true but no Chromium: {ENABLE}", pytrace=False)
-    pytest.skip(ENABLE, allow_module_level=True)
-
-try:
-    from playwright import sync_api
-    from playwright.sync_api import expect
-except ImportError as error:  # pytest.importorskip would skip even where these tests must run
-    if os.environ.get("CI") == "true":
-        pytest.fail(f"CI=true but Playwright cannot be imported ({error}): install requirements.txt",
-                    pytrace=False)
-    pytest.skip(f"Playwright is not installed ({error}): install requirements.txt", allow_module_level=True)
+sync_api = require_playwright()
+expect = sync_api.expect
 
 import serve  # noqa: E402  (book/_offline/serve.py, on sys.path through conftest)
 
@@ -80,10 +64,8 @@ def site(built_book):
 
 @pytest.fixture(scope="module")
 def browser():
-    with sync_api.sync_playwright() as playwright:
-        chromium = playwright.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS)
-        yield chromium
-        chromium.close()
+    with chromium(sync_api) as launched:
+        yield launched
 
 
 class Recorder:
@@ -392,7 +374,8 @@ def test_live_code_runs_the_chapter_and_sliders_redraw(index, built_book, browse
     # (textContent: a folded solution's output counts too; visible: whether the reader sees it unfolded)
     saved = page.evaluate("""() => [...document.querySelectorAll('div.cell')].filter(c => c.querySelector('.cell_input pre'))
         .map(c => [...c.querySelectorAll('.cell_output .output.stream, .cell_output .output.text_plain')])
-        .map(outs => ({text: outs.map(o => (o.querySelector('pre') || o).textContent).join('\\n'),
+        .map(outs => ({text: outs.map(o => (o.querySelector('pre') || o).textContent
+                                         + (o.classList.contains('stream') ? '' : '\\n')).join(''),
                        visible: outs.some(o => o.checkVisibility())}))""")
 
     start = time.perf_counter()
@@ -410,8 +393,11 @@ def test_live_code_runs_the_chapter_and_sliders_redraw(index, built_book, browse
     expect(status).to_contain_text("Live: every cell ran")
 
     # each cell's output under its own cell: the whole printed text of every cell is what the book saved
+    # (one print can arrive as several stream outputs, split wherever the kernel flushed: streams are
+    # joined as they are, each other output is a block of its own)
     live = page.evaluate("""() => [...document.querySelectorAll('div.cell [data-output]')]
-        .map(o => [...o.querySelectorAll('.jp-RenderedText')].map(t => t.textContent).join('\\n'))""")
+        .map(o => [...o.querySelectorAll('.jp-RenderedText')].map(t => t.textContent
+            + (/std(out|err)/.test(t.getAttribute('data-mime-type') || '') ? '' : '\\n')).join(''))""")
     assert len(live) == len(saved) == state["cells"], (len(live), len(saved), state)
     outputs = page.locator("div.cell [data-output]")
     for i, (was, now) in enumerate(zip(saved, live)):
