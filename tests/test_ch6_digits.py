@@ -137,15 +137,18 @@ def per_example_training(params, X, y, lr, epochs, batch_size, shuffle_seed=0):
 def test_per_example_loop_gives_the_same_network_and_is_much_slower():
     X_train, _, y_train, _ = digits_split()
     start = MLP((64, 64, 10), seed=0).params
-    began = time.perf_counter()
-    looped = per_example_training(start, X_train, y_train, 0.5, 2, 32)
-    loop_seconds = time.perf_counter() - began
+    loop_seconds = []
+    for _ in range(2):  # the faster of two tries: a busy machine only slows a try down
+        began = time.perf_counter()
+        looped = per_example_training(start, X_train, y_train, 0.5, 1, 32)
+        loop_seconds.append(time.perf_counter() - began)
     net = MLP((64, 64, 10), seed=0)
-    history = net.fit(X_train, y_train, lr=0.5, epochs=2, batch_size=32)
+    net.fit(X_train, y_train, lr=0.5, epochs=1, batch_size=32)
     for (W, b), (W2, b2) in zip(looped, net.params):
         np.testing.assert_allclose(W, W2, atol=1e-12)
         np.testing.assert_allclose(b, b2, atol=1e-12)
-    speed_up = loop_seconds / sum(history.epoch_seconds)
+    history = MLP((64, 64, 10), seed=0).fit(X_train, y_train, lr=0.5, epochs=3, batch_size=32)
+    speed_up = min(loop_seconds) / min(history.epoch_seconds)
     assert speed_up > 5, f"the vectorised network was only {speed_up:.1f} times faster"
 
 
