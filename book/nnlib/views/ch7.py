@@ -128,22 +128,25 @@ class GraphDrawing:
         return [*(t for t, leaf in zip(self.values, self.leaves) if leaf is None or leaf not in fixed),
                 *self.grads]
 
-    def show(self, root: Value):
+    def show(self, root: Value, digits: int = 4):
         """Write the values and gradients of ``root``'s graph (the same structure as drawn)."""
         order = topological_order(root)
         if len(order) != len(self.values):
             raise ValueError(f"expected a graph of {len(self.values)} Values as drawn, got {len(order)}")
         for node, value, grad in zip(order, self.values, self.grads):
-            value.set_text(f"{node.data:.4f}")
-            grad.set_text(f"{node.grad:+.4f}" if abs(node.grad) >= 5e-5 else "0.0000")
+            value.set_text(f"{node.data:.{digits}f}")
+            small = abs(node.grad) < 0.5 * 10.0**-digits  # would print as ±0.0000
+            grad.set_text(f"{0:.{digits}f}" if small else f"{node.grad:+.{digits}f}")
 
 
-def graph_figure(root: Value, width: float = 6.8, height: float = 4.6, title: str = "", highlight=()):
-    """A still figure of ``root``'s graph, values in black and gradients in red (call backward first)."""
+def graph_figure(root: Value, width: float = 6.8, height: float = 4.6, title: str = "", highlight=(),
+                 digits: int = 4):
+    """A still figure of ``root``'s graph, values in black and gradients in red (call backward first),
+    each with ``digits`` decimals."""
     fig = Figure(figsize=(width, height), dpi=DPI)
     ax = fig.add_axes((0.0, 0.0, 1.0, 0.9 if title else 1.0))
     drawing = GraphDrawing(ax, root, font=9, size=17, highlight=highlight)
-    drawing.show(root)
+    drawing.show(root, digits)
     if title:
         fig.suptitle(title, fontsize=10, y=0.99)
     fig.drawing = drawing  # what the figure shows, for the tests
