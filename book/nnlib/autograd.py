@@ -50,6 +50,8 @@ class Value:
     op : the operation's name (for the drawings).  label : an optional name.
     """
 
+    __array_ufunc__ = None  # numpy_number + Value: let Value's own __radd__ answer, not NumPy
+
     def __init__(self, data, inputs=(), local_grads=(), op: str = "", label: str = ""):
         self.data = _number(data, "the data of a Value")
         self.grad = 0.0
@@ -228,6 +230,7 @@ def dense(x, W, b, activation: str = "sigmoid") -> Values:
 
 def forward(x, params, hidden: str = "sigmoid", output: str = "sigmoid") -> Values:
     """Run one example ``x`` through every layer; ``params`` from :func:`parameters`."""
+    x = [as_value(v) for v in x]  # one leaf per input, however many weights use it
     for number, (W, b) in enumerate(params, start=1):
         x = dense(x, W, b, output if number == len(params) else hidden)
     return x
