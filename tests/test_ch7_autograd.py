@@ -18,6 +18,7 @@ from hypothesis import strategies as st
 from conftest import ROOT
 from nnlib import autograd
 from nnlib.autograd import Value, Values, topological_order
+from nnlib.data import digits_split
 from nnlib.mlp import MLP
 from nnlib.views.ch1_neuron import NeuronView
 from nnlib.views.ch4_backprop import nine_gradients
@@ -156,10 +157,8 @@ def test_alice_nine_gradients_equal_chapter_4s():
 
 
 def test_digits_network_gradients_equal_the_vectorised_backward_pass():
-    from sklearn.datasets import load_digits
-
-    digits = load_digits()
-    X, y = digits.data[10:13] / 16.0, digits.target[10:13]
+    X_train, _, y_train, _ = digits_split()
+    X, y = X_train[10:13], y_train[10:13]
     for hidden in ("relu", "tanh"):
         net = MLP(sizes=(64, 8, 10), hidden=hidden, init="he", seed=3)
         params = autograd.parameters(net.params)
