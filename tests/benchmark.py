@@ -45,9 +45,6 @@ import nnlib.views  # noqa: E402,F401  (imports every chapter's views)
 from nnlib.live import VIEWS  # noqa: E402
 
 MEDIAN_TARGET_MS, WORST_TARGET_MS = 30, 150
-# Views allowed a slower server side, and why. Chapter 7's graph rewrites some fifty numbers
-# per move, each a text that matplotlib lays out and rasterises again (about 0.4 ms each).
-SLOWER_MEDIAN_MS = {"AutogradView": 50}
 
 
 def moves(view_class, n_moves):
@@ -345,8 +342,7 @@ def main(argv=None):
     print(header)
     print("-" * len(header))
     for chapter, name, median, worst in rows:
-        target = SLOWER_MEDIAN_MS.get(name, MEDIAN_TARGET_MS)
-        ok = verdict(median, worst, (target, WORST_TARGET_MS))
+        ok = verdict(median, worst, (MEDIAN_TARGET_MS, WORST_TARGET_MS))
         times, note = lab.get(name, lab.get("*", ([], "not shown by any chapter")))
         if times:
             total, kernel, page = ([move[i] for move in times] for i in range(3))
@@ -360,8 +356,6 @@ def main(argv=None):
         else:
             e2e = f"{'-':>13} {'-':>6}  {'-':<6}  {'-':>6} {'-':>5}"
         server = f"{median:>9.1f} {worst:>6.1f}  {ok:<6}"
-        if target != MEDIAN_TARGET_MS:
-            note = f"server target median < {target} ms" + (f"; {note}" if note else "")
         print(f"{chapter:<16} {name:<20} {server}  {e2e}  {note}")
     print(f"\nserver: one update plus PNG, {args.moves} moves per view; "
           f"target median < {MEDIAN_TARGET_MS} ms, worst < {WORST_TARGET_MS} ms")
