@@ -159,8 +159,8 @@ class AutogradView(View):
 
     alt = ("A computational graph of Alice's 2-2-1 network, inputs and weights on the left as squares, "
            "operations as circles, the loss on the right. Above every node its value, below it in red the "
-           "derivative of the loss with respect to it; the node the slider moves is gold. A title gives "
-           "the output and the loss.")
+           "derivative of the loss with respect to it; the three nodes the sliders move (x1, w1 and w5) are "
+           "gold. A title gives the output and the loss.")
 
     sliders = {
         "x1": Slider(-3.0, 3.0, float(ALICE_X[0]), 0.1, "Alice's input x₁"),
