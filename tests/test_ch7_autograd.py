@@ -264,6 +264,11 @@ def test_layer_outputs_refuse_backward_and_wrong_sizes():
         outputs.backward()
     with pytest.raises(ValueError, match=r"expected layer 1 as W \(n_in, n_out\) and b \(n_out,\)"):
         autograd.parameters([(np.ones((2, 3)), np.zeros(2))])
+    with pytest.raises(ValueError, match="expected activation one of"):
+        autograd.forward([1.0, 2.0], params, hidden="softsign", output="softsign")
+    for label in (3, -1, 1.5, True):
+        with pytest.raises(ValueError, match="expected label to be a class number 0 to 2"):
+            autograd.cross_entropy(outputs, label)
 
 
 # -- the drawings -----------------------------------------------------------------------------

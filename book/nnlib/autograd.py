@@ -222,6 +222,8 @@ def parameters(params, names=("W", "b")) -> list[tuple[list[list[Value]], list[V
 
 def dense(x, W, b, activation: str = "sigmoid") -> Values:
     """One layer: h_j = activation(Σ_i x_i·W[i][j] + b_j), for inputs ``x`` (Values or numbers)."""
+    if activation not in ACTIVATIONS:
+        raise ValueError(f"expected activation one of {sorted(ACTIVATIONS)}, got {activation!r}")
     if len(x) != len(W):
         raise ValueError(f"expected {len(W)} inputs for this layer, got {len(x)}")
     f = ACTIVATIONS[activation]
@@ -241,6 +243,9 @@ def cross_entropy(logits, label: int) -> Value:
 
     Subtracting the constant m changes nothing but keeps every exponent ≤ 0 (Chapter 2's softmax).
     """
+    if isinstance(label, (bool, np.bool_)) or not isinstance(label, (numbers.Integral, np.integer)) \
+            or not 0 <= label < len(logits):
+        raise ValueError(f"expected label to be a class number 0 to {len(logits) - 1}, got {label!r}")
     m = max(z.data for z in logits)
     return add_all([(z - m).exp() for z in logits]).log() - (logits[label] - m)
 
