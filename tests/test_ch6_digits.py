@@ -287,7 +287,8 @@ def test_notebook_has_the_chapter_s_parts():
     assert len(solutions) >= 4
     ignored = [c for c in cells if "nbval-ignore-output" in c["metadata"].get("tags", [])]
     assert all("widget()" in "".join(c["source"]) or "speed-up" in "".join(c["source"]) for c in ignored)
-    outputs = "".join(o.get("text", "") for c in cells if c["cell_type"] == "code" for o in c["outputs"])
+    outputs = " ".join("".join(o.get("text", "") for c in cells if c["cell_type"] == "code"
+                               for o in c["outputs"]).split())  # wrapped lines joined
     assert "test accuracy 97." in outputs or "test accuracy 98." in outputs or "test accuracy 99." in outputs
     assert "The digit it gets wrong most often is" in outputs
     assert outputs.count("ValueError:") >= 6

@@ -47,6 +47,9 @@ class Slider:
     label: str = ""
     log: bool = False
     integer: bool = False
+    readout: str = ""
+    """The readout's number format, if not the default (".3g" for a log slider, ".2f"
+    otherwise): ".0f" shows whole sizes on a log slider as 64, where ".3g" shows 64.0."""
 
     def values(self, n: int) -> list[float]:
         """``n`` values spread over the range (log-spaced for a log slider)."""
@@ -180,12 +183,13 @@ class View:
                           layout=widgets.Layout(width="32%", min_width="270px"))
             if spec.log:
                 control = widgets.FloatLogSlider(base=10, min=math.log10(spec.min), max=math.log10(spec.max),
-                                                 step=spec.step, readout_format=".3g", **common)
+                                                 step=spec.step, readout_format=spec.readout or ".3g",
+                                                 **common)
             elif spec.integer:
                 control = widgets.IntSlider(min=int(spec.min), max=int(spec.max), step=int(spec.step), **common)
             else:
                 control = widgets.FloatSlider(min=spec.min, max=spec.max, step=spec.step,
-                                              readout_format=".2f", **common)
+                                              readout_format=spec.readout or ".2f", **common)
 
             def on_change(change, name=name, spec=spec):
                 # a log slider can land a hair outside its range through rounding

@@ -91,8 +91,9 @@ class DigitsTrainingView(View):
     sliders = {
         "lr": Slider(LR_GRID[0], LR_GRID[1], LR_START, LR_GRID[2], "learning rate η", log=True),
         "hidden": Slider(HIDDEN_GRID[0], HIDDEN_GRID[1], HIDDEN_START, math.log10(2), "hidden neurons",
-                         log=True),
-        "batch": Slider(BATCH_GRID[0], BATCH_GRID[1], BATCH_START, math.log10(2), "batch size", log=True),
+                         log=True, readout=".0f"),
+        "batch": Slider(BATCH_GRID[0], BATCH_GRID[1], BATCH_START, math.log10(2), "batch size", log=True,
+                        readout=".0f"),
     }
     LOSS_RANGE = (0.003, 10.0)  # losses outside sit on the edge
 
