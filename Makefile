@@ -27,7 +27,7 @@ export JUPYTER_PATH := $(abspath $(VENV))/share/jupyter
 export JUPYTER_PLATFORM_DIRS := 1
 export PYDEVD_DISABLE_FILE_VALIDATION := 1
 
-.PHONY: lock FORCE book test lab bench bench-grading notebooks clean serve npm chromium assignments grade sandbox student-notebooks
+.PHONY: digits-table lock FORCE book test lab bench bench-grading notebooks clean serve npm chromium assignments grade sandbox student-notebooks
 book: $(READY) npm
 	@rm -rf _build/html
 	$(BIN)/jupyter-book build . --all -W -n --keep-going
@@ -165,6 +165,12 @@ lock:
 	_build/uv/bin/uv pip compile $(UV_FLAGS) requirements.in requirements-grading.in -o requirements-grading.txt
 	_build/uv/bin/uv pip compile $(UV_FLAGS) requirements.in -c requirements-grading.txt -o requirements.txt
 	@echo "Locked $$(grep -c '^[a-zA-Z]' $(LOCK)) pins of $$(grep '^[a-zA-Z]' $(LOCK) | sed -e 's/=.*//' -e 's/\[.*//' | sort -u | wc -l) packages (the book's part, requirements.txt: $$(grep '^[a-zA-Z]' requirements.txt | sed -e 's/=.*//' -e 's/\[.*//' | sort -u | wc -l))."
+
+# Chapter 6's slider shows runs of a grid of trainings (learning rate x hidden size x batch),
+# computed once into book/nnlib/views/ch6_digits_runs.npz. After changing nnlib.mlp or the
+# grid, rewrite it (tests/test_ch6_digits.py retrains a sample and fails when it is stale).
+digits-table: $(READY)
+	cd book && ../$(BIN)/python -c "from nnlib.views.ch6_digits import TABLE, write_table; write_table(); print('wrote', TABLE)"
 
 clean:
 	rm -rf _build .pytest_cache

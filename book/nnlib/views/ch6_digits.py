@@ -1,18 +1,23 @@
 """Chapter 6's slider: the digit network trained with another learning rate, hidden layer or batch.
 
-Training a run takes from a few hundredths of a second to about half a second,
-too long for a slider move. So every run lies on a grid (learning rates a
-quarter of a decade apart, hidden sizes and batch sizes powers of 2), is
-trained once per Python process and kept in memory; building the view trains
-every run along each slider through the start values up front, which is what
-a reader reaches by moving one slider at a time. Other combinations are
-trained when first asked for.
+Training a run takes from a few hundredths of a second to about a second, too
+long for a slider move. So every run lies on a grid (learning rates a quarter
+of a decade apart, hidden sizes and batch sizes powers of 2: 11 × 9 × 9 = 891
+runs), and the histories of the whole grid are computed once by this module
+(``make digits-table``, about 80 seconds on two cores) into
+``ch6_digits_runs.npz`` beside it, so that any combination of the three
+sliders shows at once. ``tests/test_ch6_digits.py`` retrains a sample of the
+grid and fails if the table no longer matches what :class:`nnlib.mlp.MLP`
+computes. A run off the grid (or with other epochs or seed) is trained when
+asked for.
 """
 
 from __future__ import annotations
 
 import math
+from concurrent.futures import ProcessPoolExecutor
 from functools import lru_cache
+from pathlib import Path
 
 import numpy as np
 
@@ -41,14 +46,25 @@ def snap_power_of_2(value, low, high) -> int:
     return int(min(max(2 ** round(math.log2(value)), low), high))
 
 
-@lru_cache(maxsize=None)
-def digits_run(lr: float, hidden: int, batch_size: int, epochs: int = EPOCHS, seed: int = SEED):
+TABLE = Path(__file__).with_name("ch6_digits_runs.npz")
+HISTORIES = ("train_acc", "test_acc", "train_loss", "test_loss")
+
+
+def grid() -> tuple[list[float], list[int], list[int]]:
+    """Every learning rate, hidden size and batch size the sliders can reach."""
+    low, high, step = LR_GRID
+    lrs = [snap_lr(10 ** (math.log10(low) + k * step))
+           for k in range(round((math.log10(high) - math.log10(low)) / step) + 1)]
+    powers = lambda lo, hi: [2 ** k for k in range(lo.bit_length() - 1, hi.bit_length())]  # noqa: E731
+    return lrs, powers(*HIDDEN_GRID), powers(*BATCH_GRID)
+
+
+def train_run(lr: float, hidden: int, batch_size: int, epochs: int = EPOCHS, seed: int = SEED):
     """Train the 64-``hidden``-10 ReLU network (He start, ``seed``) on the digits of
-    :func:`nnlib.data.digits_split` with :meth:`nnlib.mlp.MLP.fit`, and keep the result.
+    :func:`nnlib.data.digits_split` with :meth:`nnlib.mlp.MLP.fit`.
 
     Returns a dict of arrays (epochs + 1,), index 0 before training: "train_acc",
-    "test_acc", "train_loss", "test_loss" (mean cross-entropy), and "steps", the
-    number of SGD steps taken by the end of each epoch.
+    "test_acc", "train_loss", "test_loss" (mean cross-entropy).
     """
     X_train, X_test, y_train, y_test = digits_split()
     net = MLP((64, int(hidden), 10), hidden="relu", init="he", seed=seed)
@@ -56,27 +72,43 @@ def digits_run(lr: float, hidden: int, batch_size: int, epochs: int = EPOCHS, se
              net.loss(X_train, y_train), net.loss(X_test, y_test))
     history = net.fit(X_train, y_train, lr, epochs, batch_size=int(batch_size), X_test=X_test,
                       y_test=y_test)
-    run = {name: np.array([first, *values]) for name, first, values in zip(
-        ("train_acc", "test_acc", "train_loss", "test_loss"), start,
-        (history.train_acc, history.test_acc, history.loss, history.test_loss))}
-    run["steps"] = np.arange(epochs + 1) * math.ceil(len(X_train) / int(batch_size))
+    return {name: np.array([first, *values]) for name, first, values in zip(
+        HISTORIES, start, (history.train_acc, history.test_acc, history.loss, history.test_loss))}
+
+
+@lru_cache(maxsize=1)
+def table() -> dict[str, np.ndarray]:
+    """The grid's histories from ``ch6_digits_runs.npz``: each (lr, hidden, batch, epoch)."""
+    with np.load(TABLE) as saved:
+        return {name: saved[name] for name in saved.files}
+
+
+def write_table(jobs: int = 2) -> None:
+    """Train every run of the grid (``jobs`` processes) and save the histories."""
+    lrs, hiddens, batches = grid()
+    points = [(lr, h, b) for lr in lrs for h in hiddens for b in batches]
+    with ProcessPoolExecutor(jobs) as pool:
+        runs = list(pool.map(train_run, *zip(*points), chunksize=4))
+    shape = (len(lrs), len(hiddens), len(batches), EPOCHS + 1)
+    arrays = {name: np.array([run[name] for run in runs]).reshape(shape) for name in HISTORIES}
+    np.savez_compressed(TABLE, lrs=lrs, hiddens=hiddens, batches=batches, **arrays)
+
+
+@lru_cache(maxsize=None)
+def digits_run(lr: float, hidden: int, batch_size: int, epochs: int = EPOCHS, seed: int = SEED):
+    """The histories of one run (see :func:`train_run`), from the table when the run is on
+    the grid, else trained now; plus "steps", the SGD steps taken by the end of each epoch."""
+    lrs, hiddens, batches = grid()
+    if (epochs, seed) == (EPOCHS, SEED) and lr in lrs and hidden in hiddens and batch_size in batches:
+        saved, at = table(), (lrs.index(lr), hiddens.index(hidden), batches.index(batch_size))
+        run = {name: saved[name][at] for name in HISTORIES}
+    else:
+        run = train_run(lr, hidden, batch_size, epochs, seed)
+    run["steps"] = np.arange(epochs + 1) * math.ceil(len(digits_split()[0]) / int(batch_size))
     for values in run.values():
         values.setflags(write=False)  # shared by every view: nobody changes a kept run
     return run
 
-
-def train_cross():
-    """Train every run one slider move away from the start values (kept for the process)."""
-    sliders = DigitsTrainingView.sliders
-    for lr in sliders["lr"].frame_values():
-        digits_run(snap_lr(lr), HIDDEN_START, BATCH_START)
-    for hidden in sliders["hidden"].frame_values():
-        digits_run(LR_START_SNAPPED, snap_power_of_2(hidden, *HIDDEN_GRID), BATCH_START)
-    for batch in sliders["batch"].frame_values():
-        digits_run(LR_START_SNAPPED, HIDDEN_START, snap_power_of_2(batch, *BATCH_GRID))
-
-
-LR_START_SNAPPED = snap_lr(LR_START)
 
 
 class DigitsTrainingView(View):
@@ -98,7 +130,6 @@ class DigitsTrainingView(View):
     LOSS_RANGE = (0.003, 10.0)  # losses outside sit on the edge
 
     def build(self):
-        train_cross()
         self.fig, (self.ax_acc, self.ax_loss) = figure(8.6, 3.5, ncols=2)
         self.fig.subplots_adjust(left=0.08, right=0.98, bottom=0.15, top=0.8, wspace=0.28)
         self.title = self.fig.text(0.5, 0.975, "", ha="center", va="top", fontsize=11.5)
