@@ -3,8 +3,9 @@
     make bench-training   (or: .venv/bin/python tests/benchmark_training.py [options])
 
 One run trains three networks with the same architecture (64 inputs, one ReLU hidden
-layer, 10 softmax outputs with cross-entropy), the same data, plain mini-batch SGD
-(batch 32, the same learning rate, no momentum, no weight decay), the same epochs:
+layer, 10 softmax outputs with cross-entropy), the same data (Chapter 6's digits:
+``nnlib.data.digits_split``), plain mini-batch SGD (batch 32, the same learning rate,
+no momentum, no weight decay), the same epochs:
 
 - *ours*: ``nnlib.mlp.MLP.fit`` (Chapter 6), float64;
 - *scikit-learn*: ``MLPClassifier(solver="sgd", ...)``, float64, set so that it never
@@ -12,14 +13,17 @@ layer, 10 softmax outputs with cross-entropy), the same data, plain mini-batch S
 - *PyTorch* (CPU): ``nn.Sequential(Linear, ReLU, Linear)``, ``CrossEntropyLoss``,
   ``torch.optim.SGD``, float32 (its default), a plain loop over shuffled index batches.
 
-Seconds per epoch are measured the same way for all three: the wall time of one whole
-training call (``fit`` with ``epochs`` / ``max_iter`` epochs, or the PyTorch loop),
-divided by the epochs. Each library first trains once untimed (warm-up), then each
-repeat (its own seed for the initial weights and the shuffles) times every library in
-turn, the order rotating from repeat to repeat. The table gives the median over repeats
-and the spread (min to max), the ratio of medians to scikit-learn's, and the test
-accuracy after the last epoch (mean over repeats). A second case repeats the training
-set to 20,000 rows and widens the hidden layer to 256 units, to show how the cost grows.
+Every epoch is timed (wall clock) from the end of the epoch before: ours by ``fit``
+itself (``history.epoch_seconds``: the shuffle and the steps, not the evaluation the
+history records after each epoch; a second row times the whole call, evaluation
+included), scikit-learn where its fit loop ends each epoch, PyTorch around its loop.
+Each library first trains once untimed (warm-up); then each repeat (its own seed for
+the initial weights and the shuffles) trains every library in turn, the order rotating
+from repeat to repeat. The table gives the median and the interquartile range over all
+epochs of all repeats (robust to the bursts of a shared machine), the ratio of the
+medians to scikit-learn's, and the test accuracy after the last epoch (mean over the
+repeats). A second case repeats the training set to 20,000 rows and widens the hidden
+layer to 256 units, to show how the cost grows.
 
 Every library gets the same number of threads (``--threads``, 1 by default): the
 OMP/OPENBLAS/MKL_NUM_THREADS variables are set before NumPy is imported, threadpoolctl
