@@ -290,7 +290,7 @@ def measure(case, data, hidden, lr, epochs, repeats, skip):
 
 def table(cases):
     """Print the rows; return case -> row -> (median s/epoch, mean accuracy in %)."""
-    header = (f"{'case':<24} {'library':<16} {'ms/epoch':>9}  {'IQR':<15} "
+    header = (f"{'case':<24} {'library':<16} {'ms/epoch':>9}  {'IQR':<19} "
               f"{'x sklearn':>9}  {'test acc':>8}")
     print(header)
     print("-" * len(header))
@@ -306,7 +306,7 @@ def table(cases):
         for label, name in zip(labels, rows):
             result = results[name]
             if isinstance(result, str):
-                print(f"{label:<24} {name:<16} {'-':>9}  {'':<15} {'-':>9}  {'-':>8}  "
+                print(f"{label:<24} {name:<16} {'-':>9}  {'':<19} {'-':>9}  {'-':>8}  "
                       f"{result}")
                 continue
             seconds, accuracies = result
@@ -316,7 +316,7 @@ def table(cases):
             low, _, high = (statistics.quantiles(seconds, n=4) if len(seconds) > 1
                             else seconds * 3)
             spread = f"{1e3 * low:.3f} - {1e3 * high:.3f}"
-            print(f"{label:<24} {name:<16} {1e3 * median:>9.3f}  {spread:<15} {ratio}  "
+            print(f"{label:<24} {name:<16} {1e3 * median:>9.3f}  {spread:<19} {ratio}  "
                   f"{accuracy:>7.2f}%")
             summary.setdefault(case, {})[name] = (median, accuracy)
     return summary
@@ -397,13 +397,13 @@ def main(argv=None):
                 f"torch {torch.__version__ if torch else 'none'}; "
                 f"Python {platform.python_version()}")
     print(f"\nTraining on the 8x8 digits ({len(data[0]):,} train / {len(data[2]):,} "
-          f"test rows, Chapter 6's split and scaling): plain SGD, batch "
-          f"{BATCH}, lr {args.lr:g},\n  no momentum, no weight decay; {args.repeats} "
-          f"repeats (seeds 0..{args.repeats - 1}) after an untimed warm-up")
+          f"test rows, Chapter 6's split and scaling):\n  plain SGD, batch {BATCH}, "
+          f"lr {args.lr:g}, no momentum, no weight decay; {args.repeats} repeats "
+          f"(seeds 0..{args.repeats - 1}) after an untimed warm-up")
     print(versions)
     print(f"threads: {args.threads} for every library "
-          f"({'='.join(THREAD_VARIABLES)}={args.threads}, threadpoolctl limit,\n"
-          f"  torch.set_num_threads({args.threads})); pools: {threads}")
+          f"({'='.join(THREAD_VARIABLES)}={args.threads},\n  threadpoolctl limit, "
+          f"torch.set_num_threads({args.threads})); pools:\n  {threads}")
     print(f"load average (1, 5, 15 min) on {os.cpu_count()} cores: before "
           f"{', '.join(f'{x:.2f}' for x in load_before)}; after "
           f"{', '.join(f'{x:.2f}' for x in load_after)}\n")
