@@ -12,7 +12,9 @@ from __future__ import annotations
 import io
 
 import numpy as np
+from matplotlib.backends.backend_agg import FigureCanvasAgg
 from matplotlib.figure import Figure
+from PIL import Image
 
 from ..checks import as_float_array
 
@@ -55,13 +57,14 @@ class TrainingPlot:
 
     Pass :meth:`update` to :meth:`nnlib.mlp.MLP.fit` as its ``callback``; in a notebook
     :meth:`show` first displays the picture, and every update replaces it in place.
-    epochs : the x axis' length; title : above both panels.
+    epochs : the x axis' length; title : above both panels; every : redraw the picture
+    every that many epochs (and after the last), to spend the time on training.
     """
 
-    def __init__(self, epochs: int, title: str = ""):
-        self.epochs = int(epochs)
-        if self.epochs < 1:
-            raise ValueError(f"expected epochs ≥ 1, got {epochs}")
+    def __init__(self, epochs: int, title: str = "", every: int = 1):
+        self.epochs, self.every = int(epochs), int(every)
+        if self.epochs < 1 or self.every < 1:
+            raise ValueError(f"expected epochs ≥ 1 and every ≥ 1, got {epochs} and {every}")
         self.fig = Figure(figsize=(7.6, 3.0), dpi=DPI)
         self.ax_acc, self.ax_loss = self.fig.subplots(1, 2)
         self.lines = {}
@@ -75,6 +78,8 @@ class TrainingPlot:
         self.ax_acc.set_ylabel("accuracy (%)", fontsize=11)
         self.ax_loss.set_ylabel("cross-entropy", fontsize=11)
         self.ax_loss.set_yscale("log")
+        self.ax_loss.set_ylim(0.01, 3.0)  # until the first epoch sets them
+        self.ax_acc.set_ylim(0, 100.5)
         self.ax_acc.legend(loc="lower right", fontsize=10)
         self.status = self.fig.suptitle(title, fontsize=11)
         self.title = title
@@ -102,23 +107,29 @@ class TrainingPlot:
                              f"train accuracy {history.train_acc[-1]:.1%}{test}")
 
     def png(self) -> bytes:
+        """The picture as PNG bytes, drawn and encoded quickly (256 colours) for a live update."""
+        canvas = FigureCanvasAgg(self.fig)
+        canvas.draw()
+        rgb = np.ascontiguousarray(np.asarray(canvas.buffer_rgba())[..., :3])
+        image = Image.fromarray(rgb).quantize(256, method=Image.Quantize.FASTOCTREE)
         buffer = io.BytesIO()
-        self.fig.savefig(buffer, format="png", dpi=DPI)
+        image.save(buffer, format="png", compress_level=1)
         return buffer.getvalue()
 
     def show(self) -> None:
         """Display the picture in the notebook; later updates redraw it in place."""
-        from IPython.display import Image, display
+        from IPython.display import Image as IPythonImage
+        from IPython.display import display
 
-        self.handle = display(Image(self.png()), display_id=True)
+        self.handle = display(IPythonImage(self.png()), display_id=True)
 
     def update(self, epoch, history) -> None:
         """The ``callback`` for :meth:`nnlib.mlp.MLP.fit`: redraw after this epoch."""
         self.draw(history)
-        if self.handle is not None:
-            from IPython.display import Image
+        if self.handle is not None and (epoch % self.every == 0 or epoch == self.epochs):
+            from IPython.display import Image as IPythonImage
 
-            self.handle.update(Image(self.png()))
+            self.handle.update(IPythonImage(self.png()))
 
 
 def overfitting_figure(runs):
