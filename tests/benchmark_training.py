@@ -404,6 +404,9 @@ def main(argv=None):
     print(f"threads: {args.threads} for every library "
           f"({'='.join(THREAD_VARIABLES)}={args.threads},\n  threadpoolctl limit, "
           f"torch.set_num_threads({args.threads})); pools:\n  {threads}")
+    if args.threads > 1:
+        print("  (ours multiplies on one BLAS thread whatever this says: nnlib.mlp "
+              "limits its own)")
     print(f"load average (1, 5, 15 min) on {os.cpu_count()} cores: before "
           f"{', '.join(f'{x:.2f}' for x in load_before)}; after "
           f"{', '.join(f'{x:.2f}' for x in load_after)}\n")
