@@ -17,13 +17,14 @@ Every epoch is timed (wall clock) from the end of the epoch before: ours by ``fi
 itself (``history.epoch_seconds``: the shuffle and the steps, not the evaluation the
 history records after each epoch; a second row times the whole call, evaluation
 included), scikit-learn where its fit loop ends each epoch, PyTorch around its loop.
-Each library first trains once untimed (warm-up); then each repeat (its own seed for
-the initial weights and the shuffles) trains every library in turn, the order rotating
-from repeat to repeat. The table gives the median and the interquartile range over all
-epochs of all repeats (robust to the bursts of a shared machine), the ratio of the
-medians to scikit-learn's, and the test accuracy after the last epoch (mean over the
-repeats). A second case repeats the training set to 20,000 rows and widens the hidden
-layer to 256 units, to show how the cost grows.
+Each library first trains once untimed (warm-up); then each repeat (its own seed for the
+initial weights and the shuffles) trains every library in turn, the order rotating from
+repeat to repeat (15 repeats of the small case and 5 of the large one by default). The
+table gives the median and the interquartile range over all epochs of all repeats
+(robust to the bursts of a shared machine), the ratio of the medians to scikit-learn's,
+and the test accuracy after the last epoch (mean over the repeats). A second case
+repeats the training set to 20,000 rows and widens the hidden layer to 256 units, to
+show how the cost grows.
 
 Every library gets the same number of threads (``--threads``, 1 by default): the
 OMP/OPENBLAS/MKL_NUM_THREADS variables are set before NumPy is imported, threadpoolctl
@@ -76,8 +77,11 @@ ACCURACY_POINTS = 1.0    # ours within this many percentage points of both
 
 def parse_args(argv=None):
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    parser.add_argument("--repeats", type=int, default=7,
-                        help="timed runs per library and case, each with its own seed")
+    parser.add_argument("--repeats", type=int, default=15,
+                        help="timed runs per library, small case, each its own seed")
+    parser.add_argument("--large-repeats", type=int, default=None,
+                        help="timed runs per library, large case (default: --repeats, "
+                             "at most 5)")
     parser.add_argument("--epochs", type=int, default=50, help="epochs, small case")
     parser.add_argument("--lr", type=float, default=0.3,
                         help="learning rate, every case")
@@ -96,6 +100,11 @@ def parse_args(argv=None):
         if getattr(args, name) < 1:
             parser.error(f"expected --{name.replace('_', '-')} of at least 1, "
                          f"got {getattr(args, name)}")
+    if args.large_repeats is None:
+        args.large_repeats = min(args.repeats, 5)
+    elif args.large_repeats < 1:
+        parser.error("expected --large-repeats of at least 1, "
+                     f"got {args.large_repeats}")
     if args.large_epochs < 0:
         parser.error(f"expected --large-epochs of 0 or more, got {args.large_epochs}")
     if not args.lr > 0:
@@ -378,18 +387,19 @@ def main(argv=None):
     load_before = os.getloadavg()
     data = digits_split()
     cases = [(f"small: 64-64-10; {len(data[0]):,} rows; {plural(args.epochs, 'epoch')}",
-              data, 64, args.epochs)]
+              data, 64, args.epochs, args.repeats)]
     if args.large_epochs:
         big = (*repeated(data[0], data[1], args.large_rows), data[2], data[3])
         how = " (repeated)" if args.large_rows > len(data[0]) else ""
         title = (f"large: 64-{args.large_hidden}-10; {args.large_rows:,} rows{how}; "
                  f"{plural(args.large_epochs, 'epoch')}")
-        cases.append((title, big, args.large_hidden, args.large_epochs))
+        cases.append((title, big, args.large_hidden, args.large_epochs,
+                      args.large_repeats))
     measured = []
     with threadpool_limits(limits=args.threads):
-        for case, case_data, hidden, epochs in cases:
+        for case, case_data, hidden, epochs, repeats in cases:
             measured.append((case, measure(case, case_data, hidden, args.lr, epochs,
-                                           args.repeats, skip)))
+                                           repeats, skip)))
         threads = pools()
     load_after = os.getloadavg()
 
@@ -398,8 +408,9 @@ def main(argv=None):
                 f"Python {platform.python_version()}")
     print(f"\nTraining on the 8x8 digits ({len(data[0]):,} train / {len(data[2]):,} "
           f"test rows, Chapter 6's split and scaling):\n  plain SGD, batch {BATCH}, "
-          f"lr {args.lr:g}, no momentum, no weight decay; {args.repeats} repeats "
-          f"(seeds 0..{args.repeats - 1}) after an untimed warm-up")
+          f"lr {args.lr:g}, no momentum, no weight decay;\n  after an untimed "
+          f"warm-up, repeats with seeds 0, 1, ...: {args.repeats} of the small case"
+          + (f", {args.large_repeats} of the large" if args.large_epochs else ""))
     print(versions)
     print(f"threads: {args.threads} for every library "
           f"({'='.join(THREAD_VARIABLES)}={args.threads},\n  threadpoolctl limit, "
