@@ -6,7 +6,9 @@
 #   make test    run every test (what CI runs)
 #   make lab     open the notebooks in JupyterLab, sliders live
 #   make serve   serve the built book with a local Jupyter server: "Live Code" in the pages
-#   make bench   time one slider move of every interactive figure (and end to end in JupyterLab)
+#   make bench   time one slider move of every interactive figure (and end to end in JupyterLab),
+#                after make bench-training
+#   make bench-training  seconds per training epoch: our network, scikit-learn and PyTorch (CPU)
 #   make notebooks  re-run every notebook in place (after editing one)
 #   make assignments  generate the student notebooks and autograder archives (teachers)
 #   make grade ASSIGNMENT=neuron SUBMISSIONS=folder  grade a folder of submissions (teachers)
@@ -27,7 +29,7 @@ export JUPYTER_PATH := $(abspath $(VENV))/share/jupyter
 export JUPYTER_PLATFORM_DIRS := 1
 export PYDEVD_DISABLE_FILE_VALIDATION := 1
 
-.PHONY: digits-table lock FORCE book test lab bench bench-grading notebooks clean serve npm chromium assignments grade sandbox student-notebooks
+.PHONY: digits-table lock FORCE book test lab bench bench-training bench-torch bench-grading notebooks clean serve npm chromium assignments grade sandbox student-notebooks
 book: $(READY) npm
 	@rm -rf _build/html
 	$(BIN)/jupyter-book build . --all -W -n --keep-going
@@ -121,8 +123,30 @@ sandbox:
 	    echo "note: no bubblewrap (bwrap), so submissions are graded WITHOUT a sandbox; to sandbox them: sudo apt-get install bubblewrap"; \
 	  fi; }
 
-bench: $(READY)
+bench: $(READY) bench-training
 	$(BIN)/python tests/benchmark.py
+
+# Seconds per training epoch of our network (Chapter 6) against scikit-learn and PyTorch.
+bench-training: $(READY) bench-torch
+	$(BIN)/python tests/benchmark_training.py
+
+# PyTorch for the benchmark only, never in .venv (whose packages must equal the lock):
+# the CPU wheel and what it needs beyond .venv, pinned with hashes in
+# requirements-bench.txt, into a folder of its own that tests/benchmark_training.py
+# appends to its path. If it cannot be installed (the wheel lies on the development
+# machines' disk, for CPython 3.11 on x86_64 only), the benchmark runs without it and
+# its PyTorch rows say why.
+BENCH_TORCH := _build/bench-torch
+bench-torch: $(READY)
+	@test -f $(BENCH_TORCH)/.ready -a $(BENCH_TORCH)/.ready -nt requirements-bench.txt || { \
+	  rm -rf $(BENCH_TORCH) && mkdir -p _build && \
+	  echo "Installing PyTorch (CPU, benchmark only) into $(BENCH_TORCH) (about 800 MB)" && \
+	  if $(BIN)/python -m pip install --no-deps --only-binary :all: --require-hashes \
+	       --no-warn-script-location --target $(BENCH_TORCH) -r requirements-bench.txt \
+	       >$(BENCH_TORCH).log 2>&1; then touch $(BENCH_TORCH)/.ready; \
+	  else rm -rf $(BENCH_TORCH); \
+	    echo "note: could not install PyTorch ($$(grep -m 1 ^ERROR $(BENCH_TORCH).log));"; \
+	    echo "  the benchmark runs without it (log: $(BENCH_TORCH).log)"; fi; }
 
 # Seconds to grade one submission, and a class of 30 with one job and with the default jobs.
 bench-grading: $(READY) sandbox
