@@ -2,7 +2,8 @@
 # every package, pinned with its hashes), so a fresh clone needs only Python 3.10 to 3.13,
 # git and make.
 #
-#   make book    build the HTML book into _build/html (the default)
+#   make book    build the HTML book into _build/html, the Chinese edition into _build/html/zh
+#   make translations  after editing English: update the catalogs (locales/), then translate
 #   make test    run every test (what CI runs)
 #   make lab     open the notebooks in JupyterLab, sliders live
 #   make serve   serve the built book with a local Jupyter server: "Live Code" in the pages
@@ -27,12 +28,13 @@ export JUPYTER_PATH := $(abspath $(VENV))/share/jupyter
 export JUPYTER_PLATFORM_DIRS := 1
 export PYDEVD_DISABLE_FILE_VALIDATION := 1
 
-.PHONY: lock FORCE book test lab bench bench-grading notebooks clean serve npm chromium assignments grade sandbox student-notebooks
+.PHONY: lock FORCE book translations test lab bench bench-grading notebooks clean serve npm chromium assignments grade sandbox student-notebooks
 book: $(READY) npm
 	@rm -rf _build/html
-	$(BIN)/jupyter-book build . --all -W -n --keep-going
-	@test -f _build/html/index.html || { echo "error: no HTML was produced in _build/html" >&2; exit 1; }
+	$(BIN)/python tools/build_book.py
+	@test -f _build/html/index.html -a -f _build/html/zh/index.html || { echo "error: no HTML was produced in _build/html" >&2; exit 1; }
 	@echo "The book is built. Open: file://$(abspath _build/html/index.html)"
+	@echo "(中文版: file://$(abspath _build/html/zh/index.html))"
 	@echo "(or run 'make serve' for the same pages with live code on a local kernel)"
 
 test: $(READY) npm chromium sandbox
