@@ -60,7 +60,10 @@ def toc_pages(toc_file: Path = ROOT / "_toc.yml") -> list[str]:
 def built_book(tmp_path_factory) -> Path:
     """The HTML folder of a fresh build of this book, every edition: English at its root, the
     Chinese edition in its zh/ folder (EDITION_FOLDERS), and beside it, in ../gettext, the
-    catalog templates of the English pages. Built once per test run, for every test."""
+    catalog templates of the English pages. Built once per test run, for every test
+    (NNFS_BUILT_BOOK=path/_build/html reuses a build of `tools/build_book.py --gettext`)."""
+    if os.environ.get("NNFS_BUILT_BOOK"):  # a build made before (its _build/html), to re-test quickly
+        return Path(os.environ["NNFS_BUILT_BOOK"]).resolve()
     output = tmp_path_factory.mktemp("book")
     result = build_book(ROOT, output, "--gettext")
     html = output / "_build" / "html"

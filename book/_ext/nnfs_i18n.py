@@ -184,7 +184,7 @@ def page_context(app: Sphinx, pagename, templatename, context, doctree) -> None:
                                           **{**attributes, "body": json.dumps(state)})
     setting = {"lang": here.hreflang, "prefix": here.folder + "/" if here.folder else "",
                "messages": live_messages(language)}
-    app.add_js_file(None, priority=300, body=f"window.nnfsEdition = {json.dumps(setting, ensure_ascii=False)};")
+    app.add_js_file(None, priority=300, body="window.nnfsEdition = %s;" % json.dumps(setting, ensure_ascii=False).replace("</", "<\\/"))
 
 
 def setup(app: Sphinx) -> dict:
