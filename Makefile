@@ -60,6 +60,8 @@ npm:
 
 # The browser tests drive Debian's Chromium (never 'playwright install'). Under CI=true it must
 # be there; elsewhere the tests are skipped, with a note on how to enable them, when it is not.
+# Chromium brings no Chinese font: Debian's fonts-noto-cjk draws the Chinese edition's pages
+# (without it, screenshots of them show boxes).
 chromium:
 	@test -x /usr/bin/chromium || { \
 	  if [ "$$(id -u)" = 0 ] && command -v apt-get >/dev/null 2>&1; then \
@@ -71,6 +73,17 @@ chromium:
 	    echo "error: CI=true needs Chromium for the browser tests: apt-get install chromium (as root)" >&2; exit 1; \
 	  else \
 	    echo "note: no Chromium, so the browser tests will be skipped; to enable them: sudo apt-get install chromium"; \
+	  fi; }
+	@{ ! test -x /usr/bin/chromium || fc-list :lang=zh 2>/dev/null | grep -q .; } || { \
+	  if [ "$$(id -u)" = 0 ] && command -v apt-get >/dev/null 2>&1; then \
+	    echo "No Chinese font: installing Debian's fonts-noto-cjk for the Chinese edition's pages"; \
+	    { apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq fonts-noto-cjk >/dev/null; } || \
+	    { [ "$$CI" = true ] && { echo "error: could not install fonts-noto-cjk" >&2; exit 1; }; \
+	      echo "note: could not install fonts-noto-cjk; Chinese pages will show boxes in screenshots"; }; \
+	  elif [ "$$CI" = true ]; then \
+	    echo "error: CI=true needs a Chinese font for the browser tests: apt-get install fonts-noto-cjk (as root)" >&2; exit 1; \
+	  else \
+	    echo "note: no Chinese font, so Chinese pages show boxes in Chromium; to fix: sudo apt-get install fonts-noto-cjk"; \
 	  fi; }
 
 # The chapters are marked trusted (jupyter trust signs them in your Jupyter data folder), so
@@ -122,6 +135,11 @@ sandbox:
 	  else \
 	    echo "note: no bubblewrap (bwrap), so submissions are graded WITHOUT a sandbox; to sandbox them: sudo apt-get install bubblewrap"; \
 	  fi; }
+
+# After editing English prose: the catalogs of every translated edition (locales/) gain the new
+# messages, empty, and mark the changed ones fuzzy; translate those (tools/translations.py).
+translations: $(READY)
+	$(BIN)/python tools/translations.py update
 
 bench: $(READY)
 	$(BIN)/python tests/benchmark.py

@@ -61,7 +61,7 @@ def build_edition(source: Path, output: Path, language: str) -> int:
     config = source / "_config.yml"
     result = build_sphinx(source, where["html"], noconfig=True, path_config=str(config) if config.exists() else None,
                           confoverrides=overrides, doctreedir=where["doctrees"], builder="html",
-                          warningiserror=True, keep_going=True, force_all=True)
+                          warningiserror=True, keep_going=True, force_all=True, freshenv=True)
     if isinstance(result, Exception):
         raise result
     return result

@@ -115,7 +115,7 @@ def extract(output: Path = ROOT) -> Path:
                  "latex_individualpages": False}
     result = build_sphinx(ROOT, folder, noconfig=True, path_config=str(ROOT / "_config.yml"),
                           confoverrides=overrides, doctreedir=output / "_build" / ".doctrees-gettext",
-                          builder="gettext", warningiserror=True, keep_going=True, force_all=True)
+                          builder="gettext", warningiserror=True, keep_going=True, force_all=True, freshenv=True)
     if isinstance(result, Exception) or result:
         raise SystemExit(f"the gettext extraction failed ({result})")
     write_ui_template(folder)
