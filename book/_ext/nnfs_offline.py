@@ -225,7 +225,32 @@ def build_finished(app: Sphinx, exception) -> None:
     FRAMES_DRAWN.clear()
 
 
+# ---- printed text as printed ------------------------------------------------------------------
+def _join_split_prints() -> None:
+    """A kernel under load flushes a print's text in pieces ("b1:", then " (2,) ..."), and
+    myst-nb's nb_merge_streams puts a newline after each piece: the page showed a line the
+    print never wrote. Join consecutive pieces of a stream exactly first (as nbval does)."""
+    import myst_nb.core.render as render
+
+    merge = getattr(render.coalesce_streams, "__wrapped__", render.coalesce_streams)
+
+    def coalesce_streams(outputs):
+        joined = []
+        for output in outputs or []:
+            last = joined[-1] if joined else None
+            if (output.get("output_type") == "stream" and last is not None
+                    and last.get("output_type") == "stream" and last.get("name") == output.get("name")):
+                last["text"] = last["text"] + output["text"]
+            else:
+                joined.append(output)
+        return merge(joined)
+
+    coalesce_streams.__wrapped__ = merge
+    render.coalesce_streams = coalesce_streams
+
+
 def setup(app: Sphinx) -> dict:
+    _join_split_prints()
     app.connect("config-inited", config_inited)
     app.connect("build-finished", build_finished)
     app.connect("html-page-context", page_context, priority=900)
