@@ -672,7 +672,7 @@ def test_arrow_keys_step_through_the_pictures(built_book, browser, site):
 @pytest.mark.parametrize("language", LANGUAGES)
 def test_every_figure_with_sliders_has_its_note_before_it(built_book, browser, site, language):
     recorder = Recorder(browser, [site])
-    for path in chapters_with_sliders(built_book):
+    for path in chapters_with_sliders(built_book)[:None if language == "en" else 1]:
         page = open_static(recorder, site, at(language, path))
         figures = page.locator(".cell_output .widget-vbox:has(.nnfs-frames)")
         for i in range(figures.count()):
@@ -760,11 +760,13 @@ def test_the_book_has_an_icon(site, built_book, language):
 @pytest.mark.parametrize("language", LANGUAGES)
 def test_the_language_switch_leads_to_the_same_page(browser, site, language):
     """The header's switch, clicked as a reader does, opens the same page of the other edition in
-    the same tab, in that edition's language, at 1280 px and on a phone."""
-    for viewport in ({"width": 1280, "height": 900}, {"width": 390, "height": 844}):
+    the same tab, in that edition's language, at 1280 px and on a phone. (Where every page's switch
+    leads is checked in its HTML: tests/test_editions.py.)"""
+    pages = [f"{p}.html" for p in toc_pages()]
+    for viewport, paths in (({"width": 1280, "height": 900}, pages[:2]), ({"width": 390, "height": 844}, pages[1:2])):
         context = browser.new_context(viewport=viewport)
         page = context.new_page()
-        for path in [f"{p}.html" for p in toc_pages()]:
+        for path in paths:
             page.goto(f"{site}/{at(language, path)}")
             page.wait_for_load_state("load")
             for other in EDITIONS.values():
