@@ -30,6 +30,9 @@ for folder in (BOOK / "_ext", BOOK):
 LIVE_JS = BOOK / "_offline" / "live.js"
 PROMPT_TYPES = ("source", "output", "outputs", "content")  # myst-nb fills {type} with one of these
 DEFAULT_PROMPTS = ("Show code cell {type}", "Hide code cell {type}")
+THEBE_WORDS = ("run", "run this cell", "run all", "run all cells", "restart", "restart the kernel",
+               "restart & run all", "restart the kernel and run all cells")
+"""The buttons thebe (_offline/thebe, pinned) puts under each cell in Live Code, and their titles."""
 
 
 def _live_js_messages() -> list[str]:
@@ -77,6 +80,7 @@ def ui_messages() -> list[tuple[str, str]]:
     from nnfs_i18n import EDITIONS
 
     found = [(m, "live.js") for m in _live_js_messages()]
+    found += [(m, "live.js: thebe's button") for m in THEBE_WORDS]
     found += [(m, "slider" if c.startswith("slider") else c) for m, c in _view_messages()]
     found += _notebook_messages()
     found += [(m, "assignment box") for m in (nnfs_assignments.BOX_TITLE, nnfs_assignments.BOX_TEXT,

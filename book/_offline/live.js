@@ -42,12 +42,15 @@
     var text = (EDITION.messages || {})[message] || message;
     return text.replace(/\{(\w+)\}/g, function (all, key) { return values && key in values ? values[key] : all; });
   }
-  // the slider labels of a live figure (its kernel's) and their figure's description
+  // the slider labels of a live figure (its kernel's), their figure's description, and thebe's
+  // buttons under each cell with their titles (tools/translations.py lists thebe's words)
   function translateLabels() {
     if (!EDITION.messages) return;
-    document.querySelectorAll(".widget-label, .nnfs-alt").forEach(function (label) {
+    document.querySelectorAll(".widget-label, .nnfs-alt, .thebe-button").forEach(function (label) {
       var text = label.textContent.trim(), shown = EDITION.messages[text];
       if (shown && !label.children.length) label.textContent = shown;
+      var title = label.getAttribute("title");
+      if (title && EDITION.messages[title]) label.setAttribute("title", EDITION.messages[title]);
     });
   }
 
