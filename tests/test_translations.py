@@ -146,6 +146,10 @@ GLOSSARY_ROW = re.compile(r"^\| (?P<en>[^|]+?) \| (?P<zh>[^|]+?) \| [^|]+? \| \d
 GLOSSARY_ALTERNATIVES = {
     # Chapters 4 and 5 classify people by their body weight: that weight is 体重, not a 权重.
     "weight": ("体重",),
+    # Chinese technical writing names these by the English word itself (ReLU 函数, softmax 输出,
+    # as zh.d2l.ai does); the glossary's name is given where the term is introduced.
+    "relu": ("ReLU",),
+    "softmax": ("softmax",),
 }
 """Term → other Chinese words that may stand for it, each with its reason. Keep it short."""
 
