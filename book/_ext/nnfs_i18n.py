@@ -104,9 +104,13 @@ def config_inited(app: Sphinx, config) -> None:
     language = config.language or "en"
     edition(language)  # an unknown language fails here, before the build
     if language != "en":
-        # the title is the root page's first heading: its catalog has it
+        # the title is the root page's first heading: the root page's catalog has it
+        import yaml
+
+        toc = Path(app.srcdir) / (getattr(config, "external_toc_path", None) or "_toc.yml")
+        root = yaml.safe_load(toc.read_text(encoding="utf-8"))["root"] if toc.exists() else "book/intro"
         title = config.html_title or config.project
-        config.html_title = gettext(language, title, "book/intro")
+        config.html_title = gettext(language, title, root)
 
 
 def translate_doctree(app: Sphinx, doctree, docname) -> None:
