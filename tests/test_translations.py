@@ -50,18 +50,14 @@ def short(text: str, size: int = 90) -> str:
 
 
 # ---- every message translated, the catalogs up to date ----------------------------------
-@pytest.mark.parametrize("language", LANGUAGES)
-def test_every_message_of_every_page_is_translated(built_book, language):
-    templates = built_book.parent / "gettext"
-    pots = sorted(templates.rglob("*.pot"))
-    assert pots, f"the build extracted no catalog template into {templates}"
-    have = catalogs(language)
+def untranslated(templates: Path, folder: Path) -> list[str]:
+    """Every message of the templates (``templates/<name>.pot``) without a finished translation
+    in the catalogs (``folder/<name>.po``), with why: not in the catalog, fuzzy, untranslated."""
     missing = []
-    for pot in pots:
+    for pot in sorted(templates.rglob("*.pot")):
         name = pot.relative_to(templates).with_suffix("").as_posix()
-        done = {}
-        if name in have:
-            done = {m.id: m for m in read(have[name]) if m.id}
+        po = folder / f"{name}.po"
+        done = {m.id: m for m in read(po) if m.id} if po.exists() else {}
         for message in read(pot):
             if not message.id:
                 continue
@@ -70,8 +66,30 @@ def test_every_message_of_every_page_is_translated(built_book, language):
                    else "untranslated" if not entry.string else None)
             if why:
                 missing.append(f"{name}: {why}: {short(message.id)}")
+    return missing
+
+
+@pytest.mark.parametrize("language", LANGUAGES)
+def test_every_message_of_every_page_is_translated(built_book, language):
+    templates = built_book.parent / "gettext"
+    assert list(templates.rglob("*.pot")), f"the build extracted no catalog template into {templates}"
+    missing = untranslated(templates, LOCALES / language / "LC_MESSAGES")
     assert not missing, (f"{len(missing)} messages of the English pages have no finished {language} "
                          "translation (make translations, then translate them):\n" + "\n".join(missing))
+
+
+def test_a_new_a_changed_and_an_empty_message_are_listed(tmp_path):
+    """On a partly translated catalog: what sphinx-intl update leaves after English changed."""
+    (tmp_path / "pot" / "book").mkdir(parents=True)
+    (tmp_path / "po" / "book").mkdir(parents=True)
+    header = 'msgid ""\nmsgstr ""\n"Content-Type: text/plain; charset=utf-8\\n"\n\n'
+    (tmp_path / "pot" / "book" / "page.pot").write_text(header + "".join(
+        f'msgid "{m}"\nmsgstr ""\n\n' for m in ("Kept.", "Changed now.", "Empty.", "New.")), encoding="utf-8")
+    (tmp_path / "po" / "book" / "page.po").write_text(
+        header + 'msgid "Kept."\nmsgstr "保留。"\n\n#, fuzzy\nmsgid "Changed now."\nmsgstr "改过。"\n\n'
+        'msgid "Empty."\nmsgstr ""\n', encoding="utf-8")
+    assert untranslated(tmp_path / "pot", tmp_path / "po") == [
+        "book/page: fuzzy: Changed now.", "book/page: untranslated: Empty.", "book/page: not in the catalog: New."]
 
 
 @pytest.mark.parametrize("language", LANGUAGES)
