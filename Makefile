@@ -2,7 +2,8 @@
 # every package, pinned with its hashes), so a fresh clone needs only Python 3.10 to 3.13,
 # git and make.
 #
-#   make book    build the HTML book into _build/html (the default)
+#   make book    build the HTML book into _build/html, the Chinese edition into _build/html/zh
+#   make translations  after editing English: update the catalogs (locales/), then translate
 #   make test    run every test (what CI runs)
 #   make lab     open the notebooks in JupyterLab, sliders live
 #   make serve   serve the built book with a local Jupyter server: "Live Code" in the pages
@@ -29,12 +30,13 @@ export JUPYTER_PATH := $(abspath $(VENV))/share/jupyter
 export JUPYTER_PLATFORM_DIRS := 1
 export PYDEVD_DISABLE_FILE_VALIDATION := 1
 
-.PHONY: digits-table lock FORCE book test lab bench bench-training bench-torch bench-grading notebooks clean serve npm chromium assignments grade sandbox student-notebooks
+.PHONY: digits-table lock FORCE book translations test lab bench bench-training bench-torch bench-grading notebooks clean serve npm chromium assignments grade sandbox student-notebooks
 book: $(READY) npm
 	@rm -rf _build/html
-	$(BIN)/jupyter-book build . --all -W -n --keep-going
-	@test -f _build/html/index.html || { echo "error: no HTML was produced in _build/html" >&2; exit 1; }
+	$(BIN)/python tools/build_book.py
+	@test -f _build/html/index.html -a -f _build/html/zh/index.html || { echo "error: no HTML was produced in _build/html" >&2; exit 1; }
 	@echo "The book is built. Open: file://$(abspath _build/html/index.html)"
+	@echo "(中文版: file://$(abspath _build/html/zh/index.html))"
 	@echo "(or run 'make serve' for the same pages with live code on a local kernel)"
 
 test: $(READY) npm chromium sandbox
@@ -60,6 +62,8 @@ npm:
 
 # The browser tests drive Debian's Chromium (never 'playwright install'). Under CI=true it must
 # be there; elsewhere the tests are skipped, with a note on how to enable them, when it is not.
+# Chromium brings no Chinese font: Debian's fonts-noto-cjk draws the Chinese edition's pages
+# (without it, screenshots of them show boxes).
 chromium:
 	@test -x /usr/bin/chromium || { \
 	  if [ "$$(id -u)" = 0 ] && command -v apt-get >/dev/null 2>&1; then \
@@ -71,6 +75,17 @@ chromium:
 	    echo "error: CI=true needs Chromium for the browser tests: apt-get install chromium (as root)" >&2; exit 1; \
 	  else \
 	    echo "note: no Chromium, so the browser tests will be skipped; to enable them: sudo apt-get install chromium"; \
+	  fi; }
+	@{ ! test -x /usr/bin/chromium || fc-list :lang=zh 2>/dev/null | grep -q .; } || { \
+	  if [ "$$(id -u)" = 0 ] && command -v apt-get >/dev/null 2>&1; then \
+	    echo "No Chinese font: installing Debian's fonts-noto-cjk for the Chinese edition's pages"; \
+	    { apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq fonts-noto-cjk >/dev/null; } || \
+	    { [ "$$CI" = true ] && { echo "error: could not install fonts-noto-cjk" >&2; exit 1; }; \
+	      echo "note: could not install fonts-noto-cjk; Chinese pages will show boxes in screenshots"; }; \
+	  elif [ "$$CI" = true ]; then \
+	    echo "error: CI=true needs a Chinese font for the browser tests: apt-get install fonts-noto-cjk (as root)" >&2; exit 1; \
+	  else \
+	    echo "note: no Chinese font, so Chinese pages show boxes in Chromium; to fix: sudo apt-get install fonts-noto-cjk"; \
 	  fi; }
 
 # The chapters are marked trusted (jupyter trust signs them in your Jupyter data folder), so
@@ -122,6 +137,11 @@ sandbox:
 	  else \
 	    echo "note: no bubblewrap (bwrap), so submissions are graded WITHOUT a sandbox; to sandbox them: sudo apt-get install bubblewrap"; \
 	  fi; }
+
+# After editing English prose: the catalogs of every translated edition (locales/) gain the new
+# messages, empty, and mark the changed ones fuzzy; translate those (tools/translations.py).
+translations: $(READY)
+	$(BIN)/python tools/translations.py update
 
 bench: $(READY) bench-training
 	$(BIN)/python tests/benchmark.py

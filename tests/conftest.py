@@ -17,16 +17,23 @@ settings.register_profile("book", deadline=None, derandomize=bool(os.environ.get
 settings.load_profile("book")
 
 ROOT = Path(__file__).resolve().parent.parent
-JUPYTER_BOOK = Path(sys.executable).with_name("jupyter-book")
 
-# serve.py, which the browser tests use to serve the book as `make serve` does.
+# serve.py, which the browser tests use to serve the book as `make serve` does; the editions.
 sys.path.insert(0, str(ROOT / "book" / "_offline"))
+sys.path.insert(0, str(ROOT / "book" / "_ext"))
+
+from nnfs_i18n import EDITIONS  # noqa: E402
+
+EDITION_FOLDERS = {language: edition.folder for language, edition in EDITIONS.items()}
+"""Each edition's folder in the built site ("" for English, "zh" for Chinese)."""
 
 
-def build_book(source: Path, output: Path) -> subprocess.CompletedProcess:
-    """Run the book build of the Makefile (all pages, warnings are errors) into ``output``."""
+def build_book(source: Path, output: Path, *options: str) -> subprocess.CompletedProcess:
+    """Run the book build of the Makefile (tools/build_book.py: every edition, all pages,
+    warnings are errors) into ``output``."""
     return subprocess.run(
-        [str(JUPYTER_BOOK), "build", str(source), "--path-output", str(output), "--all", "-W", "-n", "--keep-going"],
+        [sys.executable, str(ROOT / "tools" / "build_book.py"), "--source", str(source),
+         "--path-output", str(output), *options],
         capture_output=True, text=True, env={**os.environ, "PYDEVD_DISABLE_FILE_VALIDATION": "1"},
     )
 
@@ -51,10 +58,15 @@ def toc_pages(toc_file: Path = ROOT / "_toc.yml") -> list[str]:
 
 @pytest.fixture(scope="session")
 def built_book(tmp_path_factory) -> Path:
-    """The HTML folder of a fresh build of this book."""
+    """The HTML folder of a fresh build of this book, every edition: English at its root, the
+    Chinese edition in its zh/ folder (EDITION_FOLDERS), and beside it, in ../gettext, the
+    catalog templates of the English pages. Built once per test run, for every test
+    (NNFS_BUILT_BOOK=path/_build/html reuses a build of `tools/build_book.py --gettext`)."""
+    if os.environ.get("NNFS_BUILT_BOOK"):  # a build made before (its _build/html), to re-test quickly
+        return Path(os.environ["NNFS_BUILT_BOOK"]).resolve()
     output = tmp_path_factory.mktemp("book")
-    result = build_book(ROOT, output)
+    result = build_book(ROOT, output, "--gettext")
     html = output / "_build" / "html"
-    if result.returncode != 0 or not (html / "index.html").exists():
+    if result.returncode != 0 or not all((html / f / "index.html").exists() for f in EDITION_FOLDERS.values()):
         pytest.fail(f"the book did not build (exit {result.returncode}):\n{result.stdout[-4000:]}\n{result.stderr[-4000:]}")
     return html

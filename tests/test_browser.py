@@ -17,6 +17,10 @@
    server says so where the reader sees it.
 5. Layout: no display equation is wider than the text column at 1280 px, and
    no page is wider than a phone's screen (390 px).
+6. Both editions (English at the site root, Chinese in zh/): the checks of 1, 2 and 5 on every
+   page of each, the slider checks of 3 and 4 on its first chapter with sliders (all of them in
+   English), in the page's language; the header's language switch leads to the same page in
+   the other edition, and the Chinese search finds Chinese words.
 
 Text a test reads is also checked to be visible (Playwright reads hidden text too).
 
@@ -37,7 +41,8 @@ from pathlib import Path
 import pytest
 import yaml
 
-from conftest import ROOT, toc_pages
+from conftest import EDITION_FOLDERS, ROOT, toc_pages
+from nnfs_i18n import EDITIONS, gettext
 
 from browsers import chromium, require_playwright  # noqa: E402
 
@@ -49,6 +54,23 @@ import serve  # noqa: E402  (book/_offline/serve.py, on sys.path through conftes
 # Console messages that say nothing is wrong with the page: the widget manager's JSON-schema
 # compiler notes a union type in the ipywidgets schema on every page with widgets.
 HARMLESS_CONSOLE = [re.compile(r"strict mode: use allowUnionTypes")]
+
+
+LANGUAGES = list(EDITION_FOLDERS)
+
+
+def at(language: str, path: str) -> str:
+    """A page's address in the site, for an edition (book/01_neuron.html → zh/book/01_neuron.html)."""
+    folder = EDITION_FOLDERS[language]
+    return f"{folder}/{path}" if folder else path
+
+
+def says(language: str, english: str, message: str | None = None) -> str:
+    """What a test looks for in a message of the page: ``english`` in English, else the start of
+    the message's translation (ui.po), up to its first placeholder."""
+    if language == "en":
+        return english
+    return gettext(language, message or english).split("{")[0].strip()[:16]
 
 
 # ---- servers and browser ---------------------------------------------------------------------
@@ -157,13 +179,25 @@ def wait_until_rendered(page):
 
 @pytest.fixture(scope="module")
 def offline_reports(browser, site):
-    """Every toc page (and the index), loaded once with every other host blocked."""
+    """reports(language): every toc page (and the index) of that edition, loaded once with every
+    other host blocked."""
+    done = {}
+
+    def reports(language):
+        if language not in done:
+            done[language] = load_every_page(browser, site, language)
+        return done[language]
+
+    return reports
+
+
+def load_every_page(browser, site, language):
     recorder = Recorder(browser, [site])
     reports = {}
     for path in ["index.html"] + [f"{p}.html" for p in toc_pages()]:
         before = (len(recorder.blocked), len(recorder.failed), len(recorder.console))
         page = recorder.page()
-        page.goto(f"{site}/{path}")
+        page.goto(f"{site}/{at(language, path)}")
         try:
             if path == "index.html":  # a redirect to the first page: inspect where it lands
                 page.wait_for_url(re.compile(r"/book/intro\.html$"))
@@ -184,24 +218,32 @@ def offline_reports(browser, site):
 
 
 # ---- 1 and 2: every page, offline ---------------------------------------------------------------
-def test_every_page_loads_without_errors(offline_reports):
+@pytest.mark.parametrize("language", LANGUAGES)
+def test_every_page_loads_without_errors(offline_reports, language):
+    offline_reports = offline_reports(language)
     problems = {p: {k: r[k] for k in ("timeout", "console", "failed") if r.get(k)} for p, r in offline_reports.items()}
     assert not {p: v for p, v in problems.items() if v}, f"pages with errors: {problems}"
 
 
-def test_no_page_requests_another_host(offline_reports):
+@pytest.mark.parametrize("language", LANGUAGES)
+def test_no_page_requests_another_host(offline_reports, language):
+    offline_reports = offline_reports(language)
     leaks = {p: r["blocked"] for p, r in offline_reports.items() if r["blocked"]}
     assert not leaks, f"pages that asked another host for something (blocked): {leaks}"
 
 
-def test_maths_is_typeset(offline_reports):
+@pytest.mark.parametrize("language", LANGUAGES)
+def test_maths_is_typeset(offline_reports, language):
+    offline_reports = offline_reports(language)
     assert sum(r.get("mathTotal", 0) for r in offline_reports.values()) > 0, "no page has any maths"
     for path, r in offline_reports.items():
         assert not r.get("mathUntypeset"), f"{path}: maths left as LaTeX: {r['mathUntypeset'][:5]}"
         assert r.get("rawTex", 0) == 0, f"{path}: raw LaTeX delimiters ($$, \\(, \\[) left in the text"
 
 
-def test_every_image_is_loaded_and_described(offline_reports):
+@pytest.mark.parametrize("language", LANGUAGES)
+def test_every_image_is_loaded_and_described(offline_reports, language):
+    offline_reports = offline_reports(language)
     for path, r in offline_reports.items():
         for image in r.get("images", []):
             assert image["loaded"], f"{path}: image {image['src']} did not load"
@@ -255,15 +297,17 @@ SHOWN_FIGURES = """async () => {
 }"""
 
 
-def test_every_widget_shows_its_saved_figure(offline_reports, built_book):
+@pytest.mark.parametrize("language", LANGUAGES)
+def test_every_widget_shows_its_saved_figure(offline_reports, built_book, language):
     """Each widget shows the figure of the cell it stands under (the view that cell makes), the very PNG
     the notebook saved for it, and that view's description as alt text."""
     from nnlib.live import view_class
+    offline_reports = offline_reports(language)
     pages = [p for p, r in offline_reports.items() if r.get("widgetViews")]
     assert pages, "no page has a widget"
     for path in pages:
         r = offline_reports[path]
-        saved = saved_widgets((built_book / path).read_text(encoding="utf-8"))
+        saved = saved_widgets((built_book / at(language, path)).read_text(encoding="utf-8"))
         shown = r["figures"]
         assert len(shown) == r["widgetViews"] and r["widgetSliders"] > 0, f"{path}: {r['widgetViews']} widgets"
         for figure in shown:
@@ -276,16 +320,19 @@ def test_every_widget_shows_its_saved_figure(offline_reports, built_book):
             assert re.search(rf"\b{view.__name__}\(", figure["code"]), (
                 f"{path}: under the cell {figure['code'][:80]!r} the page shows a {view.__name__}")
             described = view.alt or " ".join((view.__doc__ or "").split())  # as View.widget describes it
+            described = gettext(language, described)  # and as nnfs_i18n translates it
             assert figure["alt"] == described, f"{path}: the {view.__name__} figure is described as {figure['alt']!r}"
 
 
-def test_header_links_lead_somewhere_real(offline_reports, site):
+@pytest.mark.parametrize("language", LANGUAGES)
+def test_header_links_lead_somewhere_real(offline_reports, site, language):
     """repository.url is unset in _config.yml: no button may point at a placeholder repository
     (no GitHub, issues, Binder, Colab or JupyterHub link), while each chapter keeps Live Code and
     the download of its notebook. With a repository set, the extension turns the buttons on
     (tests/test_offline_assets.py)."""
     repository = yaml.safe_load((ROOT / "_config.yml").read_text(encoding="utf-8"))["repository"]
     assert not repository.get("url"), "this test is written for the book as committed: no repository set"
+    offline_reports = offline_reports(language)
     chapters = [p for p, r in offline_reports.items() if r.get("widgetViews")]
     assert chapters
     for path, report in offline_reports.items():
@@ -359,12 +406,14 @@ def move_slider(page, index: int):
     }""", index)
 
 
-# one test per chapter that shows a slider (counted in the sources; the built pages decide which)
+# one test per chapter that shows a slider (counted in the sources; the built pages decide which),
+# and the first such chapter in every other edition
 SLIDER_CHAPTERS = sum("().widget()" in p.read_text(encoding="utf-8") for p in (ROOT / "book").glob("*.ipynb"))
 
 
-@pytest.mark.parametrize("index", range(SLIDER_CHAPTERS))
-def test_live_code_runs_the_chapter_and_sliders_redraw(index, built_book, browser, site, jupyter):
+@pytest.mark.parametrize("language, index", [("en", i) for i in range(SLIDER_CHAPTERS)]
+                         + [(language, 0) for language in LANGUAGES if language != "en"])
+def test_live_code_runs_the_chapter_and_sliders_redraw(language, index, built_book, browser, site, jupyter):
     chapters = chapters_with_sliders(built_book)
     if index >= len(chapters):
         pytest.skip(f"the book has {len(chapters)} chapters with sliders")
@@ -372,7 +421,7 @@ def test_live_code_runs_the_chapter_and_sliders_redraw(index, built_book, browse
     url, token = jupyter
     recorder = Recorder(browser, [site, url, url.replace("http", "ws", 1)])
     page = recorder.page()
-    page.goto(f"{site}/{path}?jupyter={url}&token={token}")
+    page.goto(f"{site}/{at(language, path)}?jupyter={url}&token={token}")
     wait_until_rendered(page)
     # every cell's whole printed output (streams and plain-text results, in order), as the book saved it
     # (textContent: a folded solution's output counts too; visible: whether the reader sees it unfolded)
@@ -395,7 +444,8 @@ def test_live_code_runs_the_chapter_and_sliders_redraw(index, built_book, browse
     expect(status).to_be_in_viewport()
     assert state["state"] == "live", f"{path}: live code did not run every cell: {state}, " \
                                      f"status: {status.inner_text()}"
-    expect(status).to_contain_text("Live: every cell ran")
+    expect(status).to_contain_text(says(language, "Live: every cell ran",
+                                        "Live: every cell ran on {server}; the sliders now recompute the figures."))
 
     # each cell's output under its own cell: the whole printed text of every cell is what the book saved
     # (one print can arrive as several stream outputs, split wherever the kernel flushed: streams are
@@ -427,7 +477,10 @@ def test_live_code_runs_the_chapter_and_sliders_redraw(index, built_book, browse
                 timings.append(f"{label} {seconds * 1000:.0f} ms")
                 MOVED.append((path, kind))
                 break
-    page.screenshot(path=str(Path(os.environ.get("BROWSER_SCREENSHOTS", "/tmp")) / f"live-{Path(path).stem}.png"))
+    if language != "en":  # the kernel names its sliders in English: the page shows them translated
+        assert all(label.strip() == gettext(language, label.strip()) for label in page.evaluate(
+            "[...document.querySelectorAll('.cell_output .widget-slider .widget-label')].map(l => l.textContent)")), labels
+    page.screenshot(path=str(Path(os.environ.get("BROWSER_SCREENSHOTS", "/tmp")) / f"live-{language}-{Path(path).stem}.png"))
     assert timings, f"{path}: no weight or learning-rate slider found among {labels}"
     assert not recorder.blocked, f"{path}: live mode asked another host: {recorder.blocked}"
     errors = recorder.errors()
@@ -510,9 +563,11 @@ def shown_frame(built_book, manifest, readouts) -> tuple[str, str]:
     return (moved[0][1], f"{moved[0][0]} = {moved[0][2]}") if moved else ("", "start")
 
 
-def test_every_slider_shows_its_drawn_picture_without_a_kernel(built_book, browser, site):
+@pytest.mark.parametrize("language", LANGUAGES)
+def test_every_slider_shows_its_drawn_picture_without_a_kernel(built_book, browser, site, language):
     """On every page with sliders, drag each slider of each figure: the figure becomes the picture the
-    build drew for the value the readout shows, and that picture is what the view draws there."""
+    build drew for the value the readout shows, and that picture is what the view draws there.
+    A translated edition, whose pages share the English pictures, on its first such page."""
     import io
 
     import numpy as np
@@ -523,10 +578,12 @@ def test_every_slider_shows_its_drawn_picture_without_a_kernel(built_book, brows
     manifests = frame_manifests(built_book)
     pages = chapters_with_sliders(built_book)
     assert pages and manifests, "no page with sliders, or no pictures drawn for them"
+    if language != "en":
+        pages = pages[:1]
     recorder = Recorder(browser, [site])
     dragged = 0
     for path in pages:
-        page = open_static(recorder, site, path)
+        page = open_static(recorder, site, at(language, path))
         count = page.evaluate("window.nnfsStatic.length")
         assert count == page.locator(".cell_output .widget-vbox img.widget-image").count(), path
         for index in range(count):
@@ -563,10 +620,11 @@ def test_every_slider_shows_its_drawn_picture_without_a_kernel(built_book, brows
     recorder.context.close()
 
 
-def test_a_second_slider_says_combining_needs_live_code(built_book, browser, site):
+@pytest.mark.parametrize("language", LANGUAGES)
+def test_a_second_slider_says_combining_needs_live_code(built_book, browser, site, language):
     recorder = Recorder(browser, [site])
     path = chapters_with_sliders(built_book)[0]
-    page = open_static(recorder, site, path)
+    page = open_static(recorder, site, at(language, path))
     manifest = frame_manifests(built_book)[figure_state(page, 0)["key"]]
     figure = page.locator(".cell_output .widget-vbox:has(.nnfs-frames)").first
     sliders = figure.locator(".widget-slider")
@@ -575,8 +633,10 @@ def test_a_second_slider_says_combining_needs_live_code(built_book, browser, sit
     expect(warning).to_be_hidden()  # one slider: nothing to say
     drag(page, sliders.nth(1), 0.1)
     expect(warning).to_be_visible()
-    expect(warning).to_contain_text("Combining sliders needs Live Code")
-    expect(warning.locator("button", has_text="Live Code")).to_be_visible()
+    expect(warning).to_contain_text(says(language, "Combining sliders needs Live Code", "Combining sliders needs "
+                                         "Live Code: without a kernel this figure shows one slider at a time, so "
+                                         "{reset} went back to its start when you moved {moved}."))
+    expect(warning.locator("button", has_text=says(language, "Live Code"))).to_be_visible()
     state = figure_state(page, 0)
     assert reads(state["readouts"][0], manifest["sliders"][0]["start"], manifest["sliders"][0]), state
     file, why = shown_frame(built_book, manifest, state["readouts"])
@@ -591,7 +651,9 @@ def test_a_second_slider_says_combining_needs_live_code(built_book, browser, sit
     status = page.locator(".nnfs-live-status")
     expect(status).to_be_visible()
     expect(status).to_be_in_viewport()
-    expect(status).to_contain_text("needs a Jupyter server")
+    expect(status).to_contain_text(says(language, "needs a Jupyter server", "Live code needs a Jupyter server. In the book's folder run "
+                                   "`make serve` and open the address it prints, or open this page with "
+                                   "?jupyter=SERVER_URL&token=TOKEN (see the README)."))
     recorder.context.close()
 
 
@@ -615,37 +677,46 @@ def test_arrow_keys_step_through_the_pictures(built_book, browser, site):
     recorder.context.close()
 
 
-def test_every_figure_with_sliders_has_its_note_before_it(built_book, browser, site):
+@pytest.mark.parametrize("language", LANGUAGES)
+def test_every_figure_with_sliders_has_its_note_before_it(built_book, browser, site, language):
     recorder = Recorder(browser, [site])
-    for path in chapters_with_sliders(built_book):
-        page = open_static(recorder, site, path)
+    for path in chapters_with_sliders(built_book)[:None if language == "en" else 1]:
+        page = open_static(recorder, site, at(language, path))
         figures = page.locator(".cell_output .widget-vbox:has(.nnfs-frames)")
         for i in range(figures.count()):
             note = page.locator(".nnfs-static-note").nth(i)
             expect(note).to_be_visible()
-            expect(note).to_contain_text("Without a kernel")
+            expect(note).to_contain_text(says(language, "Without a kernel", "Without a kernel, each slider shows "
+                                              "pictures drawn when the book was built (about {n} positions per "
+                                              "slider, one slider at a time, the others at their start). Live Code "
+                                              "recomputes the figure for any setting."))
             assert note.bounding_box()["y"] < figures.nth(i).locator("img.widget-image").bounding_box()["y"], path
         page.close()
     recorder.context.close()
 
 
-def test_live_code_without_a_server_says_so_where_the_reader_looks(built_book, browser, site):
+@pytest.mark.parametrize("language", LANGUAGES)
+def test_live_code_without_a_server_says_so_where_the_reader_looks(built_book, browser, site, language):
     recorder = Recorder(browser, [site])
     path = chapters_with_sliders(built_book)[-1]
     page = recorder.page()
-    page.goto(f"{site}/{path}?jupyter=off")
+    page.goto(f"{site}/{at(language, path)}?jupyter=off")
     wait_until_rendered(page)
     page.mouse.wheel(0, 3000)  # the reader has scrolled into the chapter
     page.click(".article-header-buttons .btn-launch-thebe")
     status = page.locator(".nnfs-live-status")
     expect(status).to_be_visible()
     expect(status).to_be_in_viewport()
-    expect(status).to_contain_text("needs a Jupyter server")
+    expect(status).to_contain_text(says(language, "needs a Jupyter server", "Live code needs a Jupyter server. In the book's folder run "
+                                   "`make serve` and open the address it prints, or open this page with "
+                                   "?jupyter=SERVER_URL&token=TOKEN (see the README)."))
     recorder.context.close()
 
 
 # ---- 5: layout ---------------------------------------------------------------------------------------
-def test_display_equations_fit_the_column_at_1280px(offline_reports):
+@pytest.mark.parametrize("language", LANGUAGES)
+def test_display_equations_fit_the_column_at_1280px(offline_reports, language):
+    offline_reports = offline_reports(language)
     wide = {}
     for path, r in offline_reports.items():
         for eq in r.get("maths", []):
@@ -656,11 +727,12 @@ def test_display_equations_fit_the_column_at_1280px(offline_reports):
         "\n".join(f"{p}: {line}" for p, lines in wide.items() for line in lines)
 
 
-def test_no_page_is_wider_than_a_phone(browser, site):
+@pytest.mark.parametrize("language", LANGUAGES)
+def test_no_page_is_wider_than_a_phone(browser, site, language):
     context = browser.new_context(viewport={"width": 390, "height": 844}, device_scale_factor=2, is_mobile=True,
                                   has_touch=True)
     wide = {}
-    for path in [f"{p}.html" for p in toc_pages()]:
+    for path in [at(language, f"{p}.html") for p in toc_pages()]:
         page = context.new_page()
         page.goto(f"{site}/{path}")
         wait_until_rendered(page)
@@ -678,14 +750,57 @@ def test_no_page_is_wider_than_a_phone(browser, site):
     assert not wide, f"pages wider than a 390 px phone screen (they scroll sideways): {wide}"
 
 
-def test_the_book_has_an_icon(site, built_book):
+@pytest.mark.parametrize("language", LANGUAGES)
+def test_the_book_has_an_icon(site, built_book, language):
     """Every page links an icon that loads, and a browser asking the site root for one finds it."""
     import urllib.request
 
     with urllib.request.urlopen(f"{site}/favicon.ico") as response:
         assert response.status == 200 and response.read(4) == b"\x00\x00\x01\x00"  # an .ico
-    for path in [f"{p}.html" for p in toc_pages()]:
+    for path in [at(language, f"{p}.html") for p in toc_pages()]:
         found = re.search(r'<link rel="icon" href="([^"]+)"', (built_book / path).read_text(encoding="utf-8"))
         assert found, f"{path} links no icon"
         with urllib.request.urlopen(f"{site}/{Path(path).parent.as_posix()}/{found.group(1)}") as response:
             assert response.status == 200, f"{path}: its icon {found.group(1)} does not load"
+
+
+# ---- 6: the editions -----------------------------------------------------------------------------
+@pytest.mark.parametrize("language", LANGUAGES)
+def test_the_language_switch_leads_to_the_same_page(browser, site, language):
+    """The header's switch, clicked as a reader does, opens the same page of the other edition in
+    the same tab, in that edition's language, at 1280 px and on a phone. (Where every page's switch
+    leads is checked in its HTML: tests/test_editions.py.)"""
+    pages = [f"{p}.html" for p in toc_pages()]
+    for viewport, paths in (({"width": 1280, "height": 900}, pages[:2]), ({"width": 390, "height": 844}, pages[1:2])):
+        context = browser.new_context(viewport=viewport)
+        page = context.new_page()
+        for path in paths:
+            page.goto(f"{site}/{at(language, path)}")
+            page.wait_for_load_state("load")
+            for other in EDITIONS.values():
+                if other.language == language:
+                    continue
+                switch = page.locator(f".article-header-buttons a.btn-nnfs-language.nnfs-language-{other.hreflang}")
+                expect(switch).to_be_visible()
+                expect(switch).to_contain_text(other.name)
+                switch.click()
+                page.wait_for_url(f"{site}/{at(other.language, path)}")
+                assert page.evaluate("document.documentElement.lang") == other.hreflang
+                assert len(context.pages) == 1, "the switch opened another tab"
+                page.go_back()
+        context.close()
+
+
+def test_the_chinese_search_finds_chinese_words(browser, site):
+    zh = [language for language in LANGUAGES if language.startswith("zh")]
+    if not zh:
+        pytest.skip("no Chinese edition")
+    recorder = Recorder(browser, [site])
+    page = recorder.page()
+    page.goto(f"{site}/{at(zh[0], 'search.html')}?q=神经元")
+    results = page.locator("#search-results ul.search li a")
+    expect(results.first).to_be_visible(timeout=30000)
+    links = [results.nth(i).get_attribute("href") for i in range(results.count())]
+    assert any("book/01_neuron.html" in link for link in links), links
+    assert not recorder.errors() and not recorder.blocked, (recorder.errors(), recorder.blocked)
+    recorder.context.close()

@@ -6,9 +6,15 @@ venv (jupyterlab_widgets for the sliders, jupytext and ipylab from
 otter-grader) is a webpack bundle that asks the page for the JupyterLab
 packages it was built against, and one built for a newer JupyterLab than the
 pinned one warns or fails to load.
+
+The browser that tests the pages has a Chinese font (Debian's fonts-noto-cjk, which `make test`
+installs beside Chromium), so the Chinese edition's pages show characters, not boxes.
 """
 
+import os
 import re
+import shutil
+import subprocess
 import sys
 from importlib import metadata
 from pathlib import Path
@@ -153,3 +159,15 @@ def test_the_installer_counts_what_pip_fetches():
     assert name("  Downloading sympy-1.14.0-py3-none-any.whl.metadata (12 kB)") is None
     assert name("Collecting numpy==2.2.6 (from -r requirements-grading.txt (line 9))") is None
     assert set(install_venv.packages_for_this_python(LOCK)) == set(locked_pins(LOCK))
+
+
+def test_chromium_has_a_chinese_font():
+    """Debian's Chromium draws no Chinese without a CJK font: `make test` installs fonts-noto-cjk."""
+    if not Path("/usr/bin/chromium").exists():
+        pytest.skip("no Chromium here: the browser tests are skipped too")
+    if not shutil.which("fc-list"):
+        pytest.skip("no fontconfig (fc-list) to ask")
+    fonts = subprocess.run(["fc-list", ":lang=zh", "family"], capture_output=True, text=True).stdout
+    if not fonts.strip() and os.environ.get("CI") != "true":
+        pytest.skip("no Chinese font: sudo apt-get install fonts-noto-cjk (make test does it as root)")
+    assert fonts.strip(), "Chromium has no Chinese font: apt-get install fonts-noto-cjk (make test does it as root)"

@@ -95,3 +95,19 @@ def test_header_buttons_follow_the_repository_setting():
                                            "launch_buttons": launchers})
     assert published["use_repository_button"] is True and published["use_issues_button"] is True
     assert published["launch_buttons"] == launchers
+
+
+def test_a_print_the_kernel_flushed_in_pieces_is_shown_as_printed():
+    """Under load the kernel sends "b1:" and " (2,) ..." of one print apart; the page shows one line."""
+    from nbformat import from_dict
+
+    spec = importlib.util.spec_from_file_location("nnfs_offline_under_test", ROOT / "book" / "_ext" / "nnfs_offline.py")
+    module = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(module)
+    module._join_split_prints()
+    import myst_nb.core.render as render
+
+    pieces = [from_dict({"name": "stdout", "output_type": "stream", "text": text})
+              for text in ("b1:", " (2,)   δ1: (4, 2)\n", "next line\n")]
+    (merged,) = render.coalesce_streams(pieces)
+    assert merged["text"] == "b1: (2,)   δ1: (4, 2)\nnext line\n"

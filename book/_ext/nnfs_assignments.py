@@ -5,13 +5,15 @@
   their sources) and serves them from ``<site>/assignments/NAME.ipynb``.
 * Ends each chapter page with a short "Assignment" box that links there.
 
-The student notebooks hold no solution (``classroom.py assign`` and the
+A translated edition (``nnfs_i18n``) links the English edition's ``<site>/assignments/`` and
+says the box in its own language (``ui.po``). The student notebooks hold no solution (``classroom.py assign`` and the
 tests check that); the teacher's copies never reach the site.
 """
 
 from __future__ import annotations
 
 import importlib.util
+import re
 import shutil
 import sys
 from pathlib import Path
@@ -19,6 +21,8 @@ from pathlib import Path
 from docutils import nodes
 from sphinx import addnodes
 from sphinx.application import Sphinx
+
+from nnfs_i18n import gettext, site_prefix
 
 ROOT = Path(__file__).resolve().parents[2]
 CLASSROOM = ROOT / "assignments" / "classroom.py"
@@ -56,37 +60,49 @@ def student_notebooks() -> Path:
 
 
 def config_inited(app: Sphinx, config) -> None:
+    if site_prefix(config.language):
+        return  # a translated edition links the English edition's assignments/
     site = student_notebooks()
     if str(site) not in map(str, config.html_extra_path):
         config.html_extra_path = [*config.html_extra_path, str(site)]
+
+
+BOX_TITLE = "Assignment"
+BOX_TEXT = ("Practise this chapter with an autograded notebook: download {notebook} and open it where "
+            "the chapters run ({make_lab} also writes it to {student}). Write each function in place "
+            "of its {dots} and run {check} after each question for feedback. Teachers: {teachers}.")
+BOX_LINK = "how to hand it out and grade it"
+"""The box's words (``tools/translations.py`` puts them in ``ui.po``); ``{...}`` are its code
+and links, the same in every language."""
 
 
 def add_assignment_box(app: Sphinx, doctree) -> None:
     name = CHAPTERS.get(app.env.docname)
     if name is None:
         return
+    language = app.config.language
     depth = app.env.docname.count("/")
-    href = "../" * depth + f"assignments/{name}.ipynb"
-    box = nodes.admonition(classes=["nnfs-assignment"])
-    box += nodes.title(text="Assignment")
-    paragraph = nodes.paragraph()
-    paragraph += nodes.Text("Practise this chapter with an autograded notebook: download ")
-    paragraph += nodes.raw("", f'<a class="reference download" href="{href}" download="{name}.ipynb">'
-                              f"<code>{name}.ipynb</code></a>", format="html")
-    paragraph += nodes.Text(" and open it where the chapters run (")
-    paragraph += nodes.literal(text="make lab")
-    paragraph += nodes.Text(" also writes it to ")
-    paragraph += nodes.literal(text=f"_build/assignments/student/{name}.ipynb")
-    paragraph += nodes.Text("). Write each function in place of its ")
-    paragraph += nodes.literal(text="...")
-    paragraph += nodes.Text(" and run ")
-    paragraph += nodes.literal(text='grader.check("q1")')
-    paragraph += nodes.Text(" after each question for feedback. Teachers: ")
+    href = "../" * depth + site_prefix(language) + f"assignments/{name}.ipynb"
     link = addnodes.pending_xref("", refdomain="std", reftype="doc", reftarget="/book/teachers",
                                  refexplicit=True, refdoc=app.env.docname)
-    link += nodes.inline(text="how to hand it out and grade it")
-    paragraph += link
-    paragraph += nodes.Text(".")
+    link += nodes.inline(text=gettext(language, BOX_LINK))
+    parts = {
+        "notebook": nodes.raw("", f'<a class="reference download" href="{href}" download="{name}.ipynb">'
+                                  f"<code>{name}.ipynb</code></a>", format="html"),
+        "make_lab": nodes.literal(text="make lab"),
+        "student": nodes.literal(text=f"_build/assignments/student/{name}.ipynb"),
+        "dots": nodes.literal(text="..."),
+        "check": nodes.literal(text='grader.check("q1")'),
+        "teachers": link,
+    }
+    box = nodes.admonition(classes=["nnfs-assignment"])
+    box += nodes.title(text=gettext(language, BOX_TITLE))
+    paragraph = nodes.paragraph()
+    for i, piece in enumerate(re.split(r"\{(\w+)\}", gettext(language, BOX_TEXT))):
+        if i % 2:
+            paragraph += parts[piece]
+        elif piece:
+            paragraph += nodes.Text(piece)
     box += paragraph
     doctree += box
 

@@ -15,7 +15,9 @@
   leaves the view's name and start values in a hidden ``nnfs-frames`` child;
   the pictures are cached in ``_build/.frames/`` while ``nnlib`` and this file are unchanged.
 
-The script and stylesheet addresses themselves are in ``_config.yml``.
+The script and stylesheet addresses themselves are in ``_config.yml``. A translated edition
+(``nnfs_i18n``, built into ``<site>/zh/`` after the English one) uses the English edition's
+``<site>/_offline/``: its addresses get one more ``../`` and nothing is copied again.
 """
 
 from __future__ import annotations
@@ -31,6 +33,8 @@ import time
 from pathlib import Path
 
 from sphinx.application import Sphinx
+
+from nnfs_i18n import site_prefix
 
 HERE = Path(__file__).resolve().parent
 BOOK = HERE.parent
@@ -48,10 +52,27 @@ def _fetch_assets() -> Path:
     return module.SITE.parent  # the folder whose _offline/ goes to the site root
 
 
+def _shared(path, prefix: str):
+    """An ``../_offline/`` address (a str, or the first item of a [path, attributes] pair) of
+    an edition whose site root is ``prefix`` above its own."""
+    if isinstance(path, (list, tuple)) and path:
+        return [_shared(path[0], prefix), *path[1:]]
+    if isinstance(path, str) and path.startswith("../_offline/"):
+        return "../" + prefix + path[len("../"):]
+    return path
+
+
 def config_inited(app: Sphinx, config) -> None:
-    site = _fetch_assets()
-    if str(site) not in map(str, config.html_extra_path):
-        config.html_extra_path = [*config.html_extra_path, str(site)]
+    prefix = site_prefix(config.language)
+    if prefix:  # a translated edition: the English build has put _offline/ at the site root
+        config.mathjax_path = _shared(config.mathjax_path, prefix)
+        config.nb_ipywidgets_js = {_shared(k, prefix): v for k, v in config.nb_ipywidgets_js.items()}
+        config.html_js_files = [_shared(f, prefix) for f in config.html_js_files]
+        config.html_css_files = [_shared(f, prefix) for f in config.html_css_files]
+    else:
+        site = _fetch_assets()
+        if str(site) not in map(str, config.html_extra_path):
+            config.html_extra_path = [*config.html_extra_path, str(site)]
     # the theme's first-visit colour mode ("" makes pydata-sphinx-theme log an error)
     config.html_context = {"default_mode": "auto", **(config.html_context or {})}
     config.html_theme_options = repository_buttons(config.html_theme_options or {})
@@ -164,7 +185,7 @@ def _frames(app: Sphinx, spec: dict) -> dict:
         FRAMES_DRAWN[spec["key"]] = time.perf_counter() - start
     else:
         FRAMES_DRAWN.setdefault(spec["key"], 0.0)
-    target = Path(app.outdir) / "_offline" / "frames" / spec["key"]
+    target = Path(app.outdir) / site_prefix(app.config.language) / "_offline" / "frames" / spec["key"]
     if not (target / "frames.json").exists():
         shutil.copytree(cache, target, dirs_exist_ok=True)
     return json.loads((cache / "frames.json").read_text(encoding="utf-8"))
@@ -180,7 +201,7 @@ def page_context(app: Sphinx, pagename, templatename, context, doctree) -> None:
     specs = _frame_specs(scripts)
     if specs:
         views = {spec["key"]: _frames(app, spec) for spec in specs}
-        base = json.dumps(context["pathto"]("_offline/frames/", 1))
+        base = json.dumps(context["pathto"](site_prefix(app.config.language) + "_offline/frames/", 1))
         app.add_js_file(None, priority=400, body=FRAMES_SCRIPT % (base, json.dumps(views, sort_keys=True)))
     for script in list(scripts):
         body = getattr(script, "attributes", {}).get("body", "") or ""
@@ -190,20 +211,46 @@ def page_context(app: Sphinx, pagename, templatename, context, doctree) -> None:
     if any("html-manager/embed-amd.js" in (getattr(script, "filename", None) or "") for script in scripts):
         # The manager's modules find their fonts beside their require.js address
         # (module.uri): give every module it defines an address in its own folder.
-        app.add_js_file(None, priority=400, body=WIDGET_ASSETS % context["pathto"]("_offline/html-manager/", 1))
+        app.add_js_file(None, priority=400, body=WIDGET_ASSETS % context["pathto"](
+            site_prefix(app.config.language) + "_offline/html-manager/", 1))
 
 
 def build_finished(app: Sphinx, exception) -> None:
     if FRAMES_DRAWN and exception is None:
         drawn = {k: t for k, t in FRAMES_DRAWN.items() if t}
-        folder = Path(app.outdir) / "_offline" / "frames"
+        folder = Path(app.outdir) / site_prefix(app.config.language) / "_offline" / "frames"
         size = sum(f.stat().st_size for f in folder.rglob("*") if f.is_file()) if folder.exists() else 0
         print(f"nnfs_offline: slider pictures for {len(FRAMES_DRAWN)} figures, {size / 1e6:.1f} MB "
               f"in _offline/frames ({len(drawn)} drawn in {sum(drawn.values()):.1f} s, the rest cached)")
     FRAMES_DRAWN.clear()
 
 
+# ---- printed text as printed ------------------------------------------------------------------
+def _join_split_prints() -> None:
+    """A kernel under load flushes a print's text in pieces ("b1:", then " (2,) ..."), and
+    myst-nb's nb_merge_streams puts a newline after each piece: the page showed a line the
+    print never wrote. Join consecutive pieces of a stream exactly first (as nbval does)."""
+    import myst_nb.core.render as render
+
+    merge = getattr(render.coalesce_streams, "__wrapped__", render.coalesce_streams)
+
+    def coalesce_streams(outputs):
+        joined = []
+        for output in outputs or []:
+            last = joined[-1] if joined else None
+            if (output.get("output_type") == "stream" and last is not None
+                    and last.get("output_type") == "stream" and last.get("name") == output.get("name")):
+                last["text"] = last["text"] + output["text"]
+            else:
+                joined.append(output)
+        return merge(joined)
+
+    coalesce_streams.__wrapped__ = merge
+    render.coalesce_streams = coalesce_streams
+
+
 def setup(app: Sphinx) -> dict:
+    _join_split_prints()
     app.connect("config-inited", config_inited)
     app.connect("build-finished", build_finished)
     app.connect("html-page-context", page_context, priority=900)

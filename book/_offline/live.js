@@ -21,6 +21,11 @@
  * pages. Optional: &kernel_path=DIR, the kernel's working directory relative
  * to the server's root (default: the page's folder, e.g. "book").
  * ?jupyter=off forgets them.
+ *
+ * 4. Languages: a translated edition (book/_ext/nnfs_i18n.py) sets window.nnfsEdition
+ *    {lang, prefix: "zh/", messages}: every message below goes through t() and is shown in
+ *    the page's language (tools/translations.py finds each call of t for ui.po), and the
+ *    labels of live sliders too (the kernel names them in English).
  */
 (function () {
   "use strict";
@@ -31,8 +36,27 @@
   var STORE = "nnfs-live-server";
   var CDN_REQUIREJS = "https://cdnjs.cloudflare.com/ajax/libs/require.js/";
 
+  // ---- 4. the page's language -------------------------------------------------
+  var EDITION = window.nnfsEdition || { lang: "en", prefix: "", messages: {} };
+  function t(message, values) {
+    var text = (EDITION.messages || {})[message] || message;
+    return text.replace(/\{(\w+)\}/g, function (all, key) { return values && key in values ? values[key] : all; });
+  }
+  // the slider labels of a live figure (its kernel's), their figure's description, and thebe's
+  // buttons under each cell with their titles (tools/translations.py lists thebe's words)
+  function translateLabels() {
+    if (!EDITION.messages) return;
+    document.querySelectorAll(".widget-label, .nnfs-alt, .thebe-button").forEach(function (label) {
+      var text = label.textContent.trim(), shown = EDITION.messages[text];
+      if (shown && !label.children.length) label.textContent = shown;
+      var title = label.getAttribute("title");
+      if (title && EDITION.messages[title]) label.setAttribute("title", EDITION.messages[title]);
+    });
+  }
+
   // ---- 1. alt text for widget images ---------------------------------------
   function describeImages() {
+    translateLabels();
     document.querySelectorAll("img.widget-image").forEach(function (img) {
       var box = img.parentElement, described = null;
       while (box && !described) {
@@ -41,7 +65,7 @@
       }
       var text = described && described.textContent.trim();
       if (text && img.getAttribute("alt") !== text) img.setAttribute("alt", text);
-      else if (!text && !img.getAttribute("alt")) img.setAttribute("alt", "Interactive figure: move the sliders above it");
+      else if (!text && !img.getAttribute("alt")) img.setAttribute("alt", t("Interactive figure: move the sliders above it"));
     });
   }
   var pending = false;
@@ -74,16 +98,14 @@
     var button = document.createElement("button");
     button.type = "button";
     button.className = "nnfs-static-live btn btn-sm btn-outline-primary";
-    button.textContent = text || "Live Code";
+    button.textContent = text || t("Live Code");
     button.addEventListener("click", function () { startLive(button); });
     return button;
   }
 
   function noteText(figure) {
     var n = Math.min.apply(null, figure.manifest.sliders.map(function (s) { return s.values.length; }));
-    return "Without a kernel, each slider shows pictures drawn when the book was built (about " + n +
-      " positions per slider, one slider at a time, the others at their start). Live Code recomputes " +
-      "the figure for any setting. ";
+    return t("Without a kernel, each slider shows pictures drawn when the book was built (about {n} positions per slider, one slider at a time, the others at their start). Live Code recomputes the figure for any setting.", { n: n }) + " ";
   }
 
   function labelOf(figure, i) {
@@ -133,10 +155,10 @@
       figure.busy = false;
       if (reset.length) {
         figure.warning.hidden = false;
-        figure.warning.firstChild.textContent = "Combining sliders needs Live Code: without a kernel this " +
-          "figure shows one slider at a time, so " + reset.join(", ") + (reset.length > 1 ? " went" : " went") +
-          " back to " + (reset.length > 1 ? "their starts" : "its start") + " when you moved " +
-          labelOf(figure, i) + ". ";
+        var values = { reset: reset.join(t(", ")), moved: labelOf(figure, i) };
+        figure.warning.firstChild.textContent = (reset.length > 1
+          ? t("Combining sliders needs Live Code: without a kernel this figure shows one slider at a time, so {reset} went back to their starts when you moved {moved}.", values)
+          : t("Combining sliders needs Live Code: without a kernel this figure shows one slider at a time, so {reset} went back to its start when you moved {moved}.", values)) + " ";
       }
     }
     showFrame(figure);
@@ -278,6 +300,8 @@
   function pageFolder() {
     var page = location.href.split(/[?#]/)[0];
     var rel = page.indexOf(SITE_ROOT) === 0 ? page.slice(SITE_ROOT.length) : "";
+    // a translated page runs in the folder of its English page (zh/book/x.html: book)
+    if (EDITION.prefix && rel.indexOf(EDITION.prefix) === 0) rel = rel.slice(EDITION.prefix.length);
     return rel.split("/").slice(0, -1).join("/");
   }
 
@@ -287,14 +311,13 @@
     var near = from && from.nodeType === 1 && from.closest(".nnfs-static-note, .nnfs-static-warning");
     if (live.state !== "idle") return live.promise;
     if (!server) {
-      status("Live code needs a Jupyter server. In the book's folder run `make serve` and open the address it " +
-        "prints, or open this page with ?jupyter=SERVER_URL&token=TOKEN (see the README).", "error", near);
+      status(t("Live code needs a Jupyter server. In the book's folder run `make serve` and open the address it prints, or open this page with ?jupyter=SERVER_URL&token=TOKEN (see the README)."), "error", near);
       return Promise.resolve(null);
     }
     live.state = "starting";
     document.body.classList.add("nnfs-live-starting");
     live.clicked = performance.now();
-    status("Starting a Python kernel on " + server.baseUrl + " …", "info", near);
+    status(t("Starting a Python kernel on {server} …", { server: server.baseUrl }), "info", near);
     live.promise = (window.thebe && window.thebe.bootstrap ? Promise.resolve() : loadScript(ASSETS + "thebe/index.js"))
       .then(function () {
         var cells = markCells();
@@ -316,7 +339,7 @@
         if (!started || !started.session) throw new Error("the server started no kernel");
         live.kernelReady = performance.now();
         live.state = "running";
-        status("Kernel ready: running the chapter's " + live.cells + " cells …");
+        status(t("Kernel ready: running the chapter's {cells} cells …", { cells: live.cells }));
         var first = new MutationObserver(function () {
           if (!live.firstOutput && document.querySelector(".thebe-output .jp-OutputArea-child, [data-output] .jp-OutputArea-child")) {
             live.firstOutput = performance.now();
@@ -330,8 +353,8 @@
         var failed = (results || []).filter(function (r) { return !r || r.error; }).length;
         live.done = performance.now();
         live.state = failed ? "error" : "live";
-        status(failed ? "A cell failed: see its output below. The cells after it did not run."
-                      : "Live: every cell ran on " + server.baseUrl + "; the sliders now recompute the figures.",
+        status(failed ? t("A cell failed: see its output below. The cells after it did not run.")
+                      : t("Live: every cell ran on {server}; the sliders now recompute the figures.", { server: server.baseUrl }),
                failed ? "error" : "ok");
         document.body.classList.add("nnfs-live");
         return live;
@@ -339,8 +362,7 @@
       .catch(function (error) {
         live.state = "error";
         live.error = String(error && error.message || error);
-        status("Live code could not start: " + live.error + ". Is the Jupyter server running, and does it allow " +
-          "this page's origin (" + location.origin + ")?", "error");
+        status(t("Live code could not start: {error}. Is the Jupyter server running, and does it allow this page's origin ({origin})?", { error: live.error, origin: location.origin }), "error");
         console.warn("[live]", error);
         return live;
       });
@@ -382,10 +404,16 @@
     var button = document.createElement("button");
     button.type = "button";
     button.className = "btn btn-sm btn-launch-thebe nnfs-header-live";
-    button.title = "Live Code: run this chapter on a Jupyter kernel";
-    button.setAttribute("aria-label", "Live Code: run this chapter on a Jupyter kernel");
-    button.innerHTML = '<i class="fas fa-rocket" aria-hidden="true"></i> <span>Live Code</span>';
+    button.title = t("Live Code: run this chapter on a Jupyter kernel");
+    button.setAttribute("aria-label", button.title);
+    button.innerHTML = '<i class="fas fa-rocket" aria-hidden="true"></i> <span></span>';
+    button.querySelector("span").textContent = t("Live Code");
     bar.insertBefore(button, bar.firstChild);
+  }
+
+  // The language switch (nnfs_i18n) is a theme link button, which opens a new tab: stay in this one.
+  function languageSwitch() {
+    document.querySelectorAll("a.btn-nnfs-language").forEach(function (a) { a.removeAttribute("target"); });
   }
 
   function takeOver() {
@@ -397,9 +425,11 @@
 
   if (document.readyState === "loading") {
     document.addEventListener("DOMContentLoaded", addHeaderButton);
+    document.addEventListener("DOMContentLoaded", languageSwitch);
     document.addEventListener("DOMContentLoaded", startObserving);
   } else {
     addHeaderButton();
+    languageSwitch();
     startObserving();
   }
 })();
