@@ -192,7 +192,11 @@ def test_view_shows_fit_s_numbers():
 
 def test_the_saved_grid_is_what_the_network_computes():
     """ch6_digits_runs.npz (make digits-table) holds the grid the sliders reach, and its
-    runs equal fresh training: the start values and a seeded sample of the grid."""
+    runs equal fresh training: the start values and a seeded sample of the grid.
+
+    The sample keeps to η ≤ 0.18: from η ≈ 0.3 on, a few runs in small batches are chaotic
+    (a change in the last bit of one product decides which ReLUs die, and the curves part
+    by tens of points), so only the table's own machine reproduces them exactly."""
     lrs, hiddens, batches = grid()
     saved = table()
     assert saved["lrs"].tolist() == lrs and saved["hiddens"].tolist() == hiddens
@@ -200,7 +204,7 @@ def test_the_saved_grid_is_what_the_network_computes():
     assert saved["test_acc"].shape == (len(lrs), len(hiddens), len(batches), EPOCHS + 1)
     rng = np.random.default_rng(6)
     sample = [(snap_lr(0.316227766017), 64, 32)] + [
-        (lrs[rng.integers(len(lrs))], hiddens[rng.integers(len(hiddens))],
+        (lrs[rng.integers(lrs.index(0.1778) + 1)], hiddens[rng.integers(len(hiddens))],
          batches[rng.integers(2, len(batches))]) for _ in range(4)]  # batch ≥ 16: quick
     for lr, hidden, batch in sample:
         fresh, at = train_run(lr, hidden, batch), (lrs.index(lr), hiddens.index(hidden),
