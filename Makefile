@@ -65,28 +65,11 @@ npm:
 # Chromium brings no Chinese font: Debian's fonts-noto-cjk draws the Chinese edition's pages
 # (without it, screenshots of them show boxes).
 chromium:
-	@test -x /usr/bin/chromium || { \
-	  if [ "$$(id -u)" = 0 ] && command -v apt-get >/dev/null 2>&1; then \
-	    echo "Chromium is missing: installing Debian's chromium for the browser tests"; \
-	    { apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq chromium >/dev/null; } || \
-	    { [ "$$CI" = true ] && { echo "error: could not install chromium" >&2; exit 1; }; \
-	      echo "note: could not install chromium; the browser tests will be skipped"; }; \
-	  elif [ "$$CI" = true ]; then \
-	    echo "error: CI=true needs Chromium for the browser tests: apt-get install chromium (as root)" >&2; exit 1; \
-	  else \
-	    echo "note: no Chromium, so the browser tests will be skipped; to enable them: sudo apt-get install chromium"; \
-	  fi; }
-	@{ ! test -x /usr/bin/chromium || fc-list :lang=zh 2>/dev/null | grep -q .; } || { \
-	  if [ "$$(id -u)" = 0 ] && command -v apt-get >/dev/null 2>&1; then \
-	    echo "No Chinese font: installing Debian's fonts-noto-cjk for the Chinese edition's pages"; \
-	    { apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq fonts-noto-cjk >/dev/null; } || \
-	    { [ "$$CI" = true ] && { echo "error: could not install fonts-noto-cjk" >&2; exit 1; }; \
-	      echo "note: could not install fonts-noto-cjk; Chinese pages will show boxes in screenshots"; }; \
-	  elif [ "$$CI" = true ]; then \
-	    echo "error: CI=true needs a Chinese font for the browser tests: apt-get install fonts-noto-cjk (as root)" >&2; exit 1; \
-	  else \
-	    echo "note: no Chinese font, so Chinese pages show boxes in Chromium; to fix: sudo apt-get install fonts-noto-cjk"; \
-	  fi; }
+	@test -x /usr/bin/chromium || sh tools/debian_package.sh chromium "for the browser tests" \
+	  "the browser tests will be skipped"
+	@{ ! test -x /usr/bin/chromium || fc-list :lang=zh 2>/dev/null | grep -q .; } || \
+	  sh tools/debian_package.sh fonts-noto-cjk "for the Chinese edition's pages in the browser tests" \
+	  "Chinese pages show boxes in Chromium's screenshots"
 
 # The chapters are marked trusted (jupyter trust signs them in your Jupyter data folder), so
 # JupyterLab shows their saved sliders and figures at once instead of "VBox(children=...".
@@ -126,17 +109,9 @@ grade: $(READY) sandbox
 # Grading runs each submission in Debian's bubblewrap sandbox; installed here when missing
 # (as root). Without it grading still runs, unsandboxed, and says so.
 sandbox:
-	@command -v bwrap >/dev/null 2>&1 || { \
-	  if [ "$$(id -u)" = 0 ] && command -v apt-get >/dev/null 2>&1; then \
-	    echo "bubblewrap is missing: installing Debian's bubblewrap to sandbox graded submissions"; \
-	    { apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq bubblewrap >/dev/null; } || \
-	    { [ "$$CI" = true ] && { echo "error: could not install bubblewrap" >&2; exit 1; }; \
-	      echo "note: could not install bubblewrap; submissions will be graded without a sandbox"; }; \
-	  elif [ "$$CI" = true ]; then \
-	    echo "error: CI=true needs bubblewrap for the grading tests: apt-get install bubblewrap (as root)" >&2; exit 1; \
-	  else \
-	    echo "note: no bubblewrap (bwrap), so submissions are graded WITHOUT a sandbox; to sandbox them: sudo apt-get install bubblewrap"; \
-	  fi; }
+	@command -v bwrap >/dev/null 2>&1 || sh tools/debian_package.sh bubblewrap \
+	  "to sandbox graded submissions (and for the grading tests)" \
+	  "submissions are graded WITHOUT a sandbox"
 
 # After editing English prose: the catalogs of every translated edition (locales/) gain the new
 # messages, empty, and mark the changed ones fuzzy; translate those (tools/translations.py).
