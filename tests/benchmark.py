@@ -28,17 +28,14 @@ import json
 import os
 import re
 import shutil
-import socket
 import statistics
 import subprocess
 import sys
 import tempfile
 import time
-import urllib.request
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parent.parent
-BIN = Path(sys.executable).parent
 sys.path.insert(0, str(ROOT / "book"))
 
 import nnlib.views  # noqa: E402,F401  (imports every chapter's views)
@@ -76,6 +73,7 @@ def time_view(view_class, n_moves):
 # -- end to end, in JupyterLab -------------------------------------------------------
 
 from browsers import CHROMIUM, CHROMIUM_ARGS  # noqa: E402  (tests/browsers.py, beside this script)
+from labserver import BIN, lab_env, running_lab  # noqa: E402  (tests/labserver.py)
 TOKEN = "bench-token"
 E2E_MEDIAN_TARGET_MS, E2E_WORST_TARGET_MS = 60, 150
 MOVE_TIMEOUT_MS = 3000  # a move with no new picture after this long counts as lost
@@ -139,13 +137,6 @@ FIND_JS = """name => {
 }"""
 
 
-def lab_options() -> list[str]:
-    """The --LabApp options `make lab` passes (read from the Makefile, as test_lab)."""
-    text = (ROOT / "Makefile").read_text(encoding="utf-8")
-    recipe = re.search(r"^lab:.*\n((?:\t.*\n)+)", text, re.M).group(1)
-    return re.findall(r"--LabApp\.\S+", recipe)
-
-
 def chapters_with_views() -> dict[str, list[str]]:
     """Notebook name -> the View classes it shows with ``SomeView().widget()``."""
     found = {}
@@ -168,11 +159,7 @@ def jupyterlab(tmp: Path):
     root, home = tmp / "book", tmp / "home"
     shutil.copytree(ROOT / "book", root,
                     ignore=shutil.ignore_patterns("_build", "__pycache__"))
-    env = dict(os.environ, JUPYTER_DATA_DIR=str(home / "data"),
-               JUPYTER_CONFIG_DIR=str(home / "config"),
-               JUPYTER_RUNTIME_DIR=str(home / "run"),
-               JUPYTERLAB_SETTINGS_DIR=str(home / "settings"),
-               JUPYTERLAB_WORKSPACES_DIR=str(home / "workspaces"))
+    env = lab_env(home)
     for plugin, setting in [("notebook-extension/tracker", {"windowingMode": "none"}),
                             ("docmanager-extension/plugin", {"autosave": False})]:
         path = home / "settings" / "@jupyterlab" / f"{plugin}.jupyterlab-settings"
@@ -183,36 +170,9 @@ def jupyterlab(tmp: Path):
     subprocess.run([BIN / "jupyter", "labextension", "disable", "--level=user",
                     "@jupyterlab/apputils-extension:announcements"], env=env,
                    check=True, capture_output=True, timeout=120)
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        port = s.getsockname()[1]
-    log_path = tmp / "lab.log"
-    log = open(log_path, "w")
-    server = subprocess.Popen(
-        [BIN / "jupyter", "lab", "--no-browser", "--ServerApp.ip=127.0.0.1",
-         f"--port={port}", f"--IdentityProvider.token={TOKEN}",
-         f"--ServerApp.root_dir={root}", "--allow-root",
-         "--LabApp.expose_app_in_browser=True", *lab_options()],
-        env=env, stdout=log, stderr=subprocess.STDOUT)
-    url = f"http://127.0.0.1:{port}"
-    try:
-        for _ in range(120):
-            try:
-                urllib.request.urlopen(f"{url}/api/status?token={TOKEN}", timeout=2)
-                break
-            except OSError:
-                time.sleep(0.5)
-        else:
-            log_tail = log_path.read_text()[-2000:]
-            raise RuntimeError(f"JupyterLab did not start within 60 s: {log_tail}")
+    with running_lab(root, env, tmp / "lab.log", TOKEN,
+                     "--LabApp.expose_app_in_browser=True") as url:
         yield url
-    finally:
-        server.terminate()
-        try:
-            server.wait(timeout=30)
-        except subprocess.TimeoutExpired:
-            server.kill()
-        log.close()
 
 
 def run_all(page, url: str, name: str) -> None:

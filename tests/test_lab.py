@@ -8,13 +8,9 @@ no trust database or setting of yours is touched), one chapter signed and one
 not, and Playwright opens both in Debian's Chromium.
 """
 
-import os
-import re
 import shutil
 import subprocess
-import sys
 import time
-import urllib.request
 from pathlib import Path
 
 import pytest
@@ -22,22 +18,12 @@ import pytest
 from conftest import ROOT
 
 from browsers import chromium, require_playwright  # noqa: E402
+from labserver import BIN, lab_env, lab_options, lab_recipe, running_lab  # noqa: E402
 
 sync_api = require_playwright()
 
-BIN = Path(sys.executable).parent
 TOKEN = "lab-test-token"
 VBOX_TEXT = "VBox(children="
-
-
-def lab_recipe() -> str:
-    text = (ROOT / "Makefile").read_text(encoding="utf-8")
-    return re.search(r"^lab:.*\n((?:\t.*\n)+)", text, re.M).group(1)
-
-
-def lab_options() -> list[str]:
-    """The --LabApp options that `make lab` passes."""
-    return re.findall(r"--LabApp\.\S+", lab_recipe())
 
 
 @pytest.fixture(scope="module")
@@ -47,39 +33,15 @@ def lab(tmp_path_factory):
     home = tmp_path_factory.mktemp("jupyter-home")
     for name in ("01_neuron.ipynb", "03_loss.ipynb"):
         shutil.copy(ROOT / "book" / name, root / name)
-    env = dict(os.environ, JUPYTER_DATA_DIR=str(home / "data"),
-               JUPYTER_CONFIG_DIR=str(home / "config"), JUPYTER_RUNTIME_DIR=str(home / "run"),
-               JUPYTERLAB_SETTINGS_DIR=str(home / "settings"),
-               JUPYTERLAB_WORKSPACES_DIR=str(home / "workspaces"))
+    env = lab_env(home)
     subprocess.run([BIN / "jupyter", "trust", root / "01_neuron.ipynb"], env=env, check=True,
                    capture_output=True)
     # as make lab does in the venv's config; here in the test's own config folder
     announcements = "@jupyterlab/apputils-extension:announcements"
     subprocess.run([BIN / "jupyter", "labextension", "disable", "--level=user", announcements],
                    env=env, check=True, capture_output=True)
-    import socket
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        port = s.getsockname()[1]
-    log = open(home / "lab.log", "w")
-    server = subprocess.Popen(
-        [BIN / "jupyter", "lab", "--no-browser", "--ServerApp.ip=127.0.0.1", f"--port={port}",
-         f"--IdentityProvider.token={TOKEN}", f"--ServerApp.root_dir={root}", "--allow-root",
-         *lab_options()], env=env, stdout=log, stderr=subprocess.STDOUT)
-    url = f"http://127.0.0.1:{port}"
-    for _ in range(120):
-        try:
-            urllib.request.urlopen(f"{url}/api/status?token={TOKEN}", timeout=2)
-            break
-        except OSError:
-            time.sleep(0.5)
-    else:
-        server.kill()
-        pytest.fail(f"JupyterLab did not start: {(home / 'lab.log').read_text()[-2000:]}")
-    yield url
-    server.terminate()
-    server.wait(timeout=30)
-    log.close()
+    with running_lab(root, env, home / "lab.log", TOKEN) as url:
+        yield url
 
 
 @pytest.fixture(scope="module")
