@@ -636,6 +636,16 @@ def test_every_slider_shows_its_drawn_picture_without_a_kernel(built_book, brows
     recorder.context.close()
 
 
+def expect_no_server_status(page, language: str) -> None:
+    """The Live Code status line, in view, says in the page's language that it needs a server."""
+    status = page.locator(".nnfs-live-status")
+    expect(status).to_be_visible()
+    expect(status).to_be_in_viewport()
+    expect(status).to_contain_text(says(language, "needs a Jupyter server", "Live code needs a Jupyter server. In the book's folder run "
+                                   "`make serve` and open the address it prints, or open this page with "
+                                   "?jupyter=SERVER_URL&token=TOKEN (see the README)."))
+
+
 @pytest.mark.parametrize("language", LANGUAGES)
 def test_a_second_slider_says_combining_needs_live_code(built_book, browser, site, language):
     recorder = Recorder(browser, [site])
@@ -664,12 +674,7 @@ def test_a_second_slider_says_combining_needs_live_code(built_book, browser, sit
     assert note.bounding_box()["y"] < warning.bounding_box()["y"] < image["y"]
     # its button without a server: the reader sees why, right there
     warning.locator("button").click()
-    status = page.locator(".nnfs-live-status")
-    expect(status).to_be_visible()
-    expect(status).to_be_in_viewport()
-    expect(status).to_contain_text(says(language, "needs a Jupyter server", "Live code needs a Jupyter server. In the book's folder run "
-                                   "`make serve` and open the address it prints, or open this page with "
-                                   "?jupyter=SERVER_URL&token=TOKEN (see the README)."))
+    expect_no_server_status(page, language)
     recorder.context.close()
 
 
@@ -731,12 +736,7 @@ def test_live_code_without_a_server_says_so_where_the_reader_looks(built_book, b
     wait_until_rendered(page)
     page.mouse.wheel(0, 3000)  # the reader has scrolled into the chapter
     page.click(".article-header-buttons .btn-launch-thebe")
-    status = page.locator(".nnfs-live-status")
-    expect(status).to_be_visible()
-    expect(status).to_be_in_viewport()
-    expect(status).to_contain_text(says(language, "needs a Jupyter server", "Live code needs a Jupyter server. In the book's folder run "
-                                   "`make serve` and open the address it prints, or open this page with "
-                                   "?jupyter=SERVER_URL&token=TOKEN (see the README)."))
+    expect_no_server_status(page, language)
     recorder.context.close()
 
 

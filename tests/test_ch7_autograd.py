@@ -326,3 +326,36 @@ def test_module_docstrings_name_the_chapter():
     import nnlib.views.ch7
 
     assert "Chapter 7" in autograd.__doc__ and "Chapter 7" in nnlib.views.ch7.__doc__
+
+
+def graph_numbers(root: Value) -> list[float]:
+    """Every value and gradient drawn on ``root``'s graph (after ``root.backward()``)."""
+    return [number for node in topological_order(root) for number in (node.data, node.grad)]
+
+
+def test_still_graph_descriptions_quote_the_numbers_drawn():
+    """A still graph's alt text (read by screen readers, and translated in ui.po) quotes
+    values and gradients; each decimal it quotes is one the engine computes for that graph."""
+    a, b = Value(2.0, label="a"), Value(-3.0, label="b")
+    f = a * b + a
+    f.backward()
+    start = {name: slider.value for name, slider in NeuronView.sliders.items()}
+    w1, w2, bias, x1, x2 = (Value(start[n], label=n) for n in ["w1", "w2", "b", "x1", "x2"])
+    out = (w1 * x1 + w2 * x2 + bias).sigmoid()
+    out.backward()
+    L, _ = alice_loss(ALICE_X[0], ALICE_X[1], ALICE_Y, **ALICE_START)
+    L.backward()
+    graphs = {"f = a times b plus a": f, "Chapter 1's neuron": out, "Alice's 2-2-1 network": L}
+    cells = json.loads((ROOT / "book" / "07_autograd.ipynb").read_text(encoding="utf-8"))["cells"]
+    alts = [c["metadata"]["mystnb"]["image"]["alt"] for c in cells
+            if "graph_figure(" in "".join(c["source"]) and "mystnb" in c["metadata"]]
+    assert len(alts) == len(graphs), alts
+    for key, root in graphs.items():
+        (alt,) = [text for text in alts if key in text]
+        numbers = graph_numbers(root)
+        quoted = re.findall(r"-?\d+\.\d+|(?<![\w.])-?\d+(?![\w.])", alt.replace("2-2-1", ""))
+        assert quoted, alt
+        for text in quoted:
+            digits = len(text.split(".")[1]) if "." in text else 0
+            assert any(abs(round(n, digits) - float(text)) < 10 ** -(digits + 3) for n in numbers), (
+                f"{key}: the description says {text}, which is no value or gradient of the graph")
