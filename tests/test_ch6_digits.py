@@ -3,7 +3,6 @@ the digits and their split, the accuracy the chapter claims, the per-example loo
 the vectorised network, the bad input it refuses, its figures and its notebook as code."""
 
 import io
-import time
 
 import nbformat
 import numpy as np
@@ -134,22 +133,17 @@ def per_example_training(params, X, y, lr, epochs, batch_size, shuffle_seed=0):
     return params
 
 
-def test_per_example_loop_gives_the_same_network_and_is_much_slower():
+def test_per_example_loop_gives_the_same_network():
+    """Chapter 5's loop, one picture at a time, ends one epoch with fit's weights. (How much
+    slower it is, the chapter measures and prints; no test times it.)"""
     X_train, _, y_train, _ = digits_split()
     start = MLP((64, 64, 10), seed=0).params
-    loop_seconds = []
-    for _ in range(2):  # the faster of two tries: a busy machine only slows a try down
-        began = time.perf_counter()
-        looped = per_example_training(start, X_train, y_train, 0.5, 1, 32)
-        loop_seconds.append(time.perf_counter() - began)
+    looped = per_example_training(start, X_train, y_train, 0.5, 1, 32)
     net = MLP((64, 64, 10), seed=0)
     net.fit(X_train, y_train, lr=0.5, epochs=1, batch_size=32)
     for (W, b), (W2, b2) in zip(looped, net.params):
         np.testing.assert_allclose(W, W2, atol=1e-12)
         np.testing.assert_allclose(b, b2, atol=1e-12)
-    history = MLP((64, 64, 10), seed=0).fit(X_train, y_train, lr=0.5, epochs=3, batch_size=32)
-    speed_up = min(loop_seconds) / min(history.epoch_seconds)
-    assert speed_up > 5, f"the vectorised network was only {speed_up:.1f} times faster"
 
 
 @pytest.mark.parametrize("change, message", [
